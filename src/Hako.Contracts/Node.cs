@@ -1,0 +1,26 @@
+namespace Hako.Contracts;
+
+public sealed record NodeInfo
+{
+    public required string NodeName { get; init; }
+    public required string Version { get; init; }
+    public required string CgroupVersion { get; init; }
+    public required NodeResources Capacity { get; init; }
+    public required NodeResources Committed { get; init; }
+    public required NodeResources Used { get; init; }
+    public int Containers { get; init; }
+    public int RunningContainers { get; init; }
+    public string? Bridge { get; init; }
+    public string? Subnet { get; init; }
+    public string? DataDir { get; init; }
+    public bool Nat { get; init; }
+    public bool Lxcfs { get; init; }
+}
+
+public sealed record NodeResources
+{
+    public long MemoryBytes { get; init; }
+    public long SwapBytes { get; init; }
+    public double Cpus { get; init; }
+    public long DiskBytes { get; init; }
+}
