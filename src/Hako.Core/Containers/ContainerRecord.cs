@@ -1,0 +1,28 @@
+using Hako.Contracts;
+
+namespace Hako.Core.Containers;
+
+/// <summary>Lifecycle of a container's row: a row in Creating or Destroying was left by a crash and is rolled back on start.</summary>
+public enum RecordStatus
+{
+    Creating,
+    Ready,
+    Destroying,
+}
+
+/// <summary>The desired state of one container, as stored in the node database.</summary>
+public sealed record ContainerRecord
+{
+    public required string Name { get; init; }
+    public RecordStatus Status { get; init; } = RecordStatus.Creating;
+    public required string Template { get; init; }
+    public required string Hostname { get; init; }
+    public string? Ip { get; init; }
+    public IReadOnlyList<string> Nameservers { get; init; } = [];
+    public required ResourceLimits Limits { get; init; }
+    public bool OnBoot { get; init; }
+    public bool Privileged { get; init; }
+    /// <summary>What the operator last asked for: running or stopped. Used by reconcile after a reboot.</summary>
+    public string DesiredState { get; init; } = "stopped";
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace Hako.Linux.Interop;
+
+/// <summary>statvfs(3): bytes and inodes of the filesystem holding a path.</summary>
+public static partial class Statvfs
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct StatvfsBuf
+    {
+        public ulong f_bsize;
+        public ulong f_frsize;
+        public ulong f_blocks;
+        public ulong f_bfree;
+        public ulong f_bavail;
+        public ulong f_files;
+        public ulong f_ffree;
+        public ulong f_favail;
+        public ulong f_fsid;
+        public ulong f_flag;
+        public ulong f_namemax;
+        public int f_type;
+        public int spare0, spare1, spare2, spare3, spare4;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statvfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatvfsNative(string path, out StatvfsBuf buf);
+
+    public readonly record struct FsUsage(long TotalBytes, long FreeBytes, long AvailableBytes, long TotalInodes, long FreeInodes)
+    {
+        public long UsedBytes => TotalBytes - FreeBytes;
+
+        public long UsedInodes => TotalInodes - FreeInodes;
+    }
+
+    public static FsUsage Get(string path)
+    {
+        if (StatvfsNative(path, out var b) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"statvfs({path}) failed: {new Win32Exception(errno).Message}", errno);
+        }
+
+        var f = (long)b.f_frsize;
+        return new FsUsage((long)b.f_blocks * f, (long)b.f_bfree * f, (long)b.f_bavail * f, (long)b.f_files, (long)b.f_ffree);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Hako.Runtime;
+
+/// <summary>
+/// Where a hakod instance keeps things. Everything lives under its data dir, so several instances
+/// with different data dirs never share an LXC path, a mount point or an image file.
+/// </summary>
+public sealed class NodePaths(string dataDir)
+{
+    public string DataDir { get; } = Path.GetFullPath(dataDir);
+
+    public string Database => Path.Combine(DataDir, "hako.db");
+
+    public string Templates => Path.Combine(DataDir, "templates");
+
+    /// <summary>The LXC path (<c>lxc-start -P</c>): one directory per container with its config and rootfs mount point.</summary>
+    public string Lxc => Path.Combine(DataDir, "lxc");
+
+    /// <summary>Private areas: <c>NAME.img</c> sparse ext4 images and their mount points <c>NAME/</c>.</summary>
+    public string Private => Path.Combine(DataDir, "private");
+
+    public string ContainerDir(string name) => Path.Combine(Lxc, name);
+
+    public string ConfigFile(string name) => Path.Combine(Lxc, name, "config");
+
+    public string RootfsMount(string name) => Path.Combine(Lxc, name, "rootfs");
+
+    public string PrivateImage(string name) => Path.Combine(Private, name + ".img");
+
+    public string PrivateMount(string name) => Path.Combine(Private, name);
+
+    public string Upper(string name) => Path.Combine(PrivateMount(name), "upper");
+
+    public string Work(string name) => Path.Combine(PrivateMount(name), "work");
+
+    public string TemplateRootfs(string template) => Path.Combine(Templates, template, "rootfs");
+
+    public void EnsureCreated()
+    {
+        foreach (var d in new[] { DataDir, Templates, Lxc, Private })
+        {
+            Directory.CreateDirectory(d);
+        }
+
+        File.SetUnixFileMode(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+}

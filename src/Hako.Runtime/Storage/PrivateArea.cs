@@ -1,0 +1,149 @@
+using Hako.Contracts;
+using Hako.Core.Errors;
+using Hako.Linux.Interop;
+using Hako.Linux.Mounts;
+using Hako.Linux.Processes;
+
+namespace Hako.Runtime.Storage;
+
+/// <summary>
+/// A container's private area: the overlay's upper and work dirs. With a quota it lives in a sparse
+/// ext4 image sized to the quota and loop-mounted (a hard limit for bytes and inodes on any host
+/// filesystem, like ploop); without one it is a plain directory. The container's root is an overlay
+/// of the shared template (lower) and this area (upper).
+/// </summary>
+public sealed class PrivateArea(NodePaths paths)
+{
+    /// <summary>Creates and mounts the area and the container's root overlay. The caller owns undo.</summary>
+    public async Task CreateAsync(string name, long? diskBytes, int rootUid, CancellationToken ct = default)
+    {
+        var mount = paths.PrivateMount(name);
+        Directory.CreateDirectory(mount);
+        if (diskBytes is { } bytes)
+        {
+            var image = paths.PrivateImage(name);
+            await using (var f = new FileStream(image, FileMode.CreateNew, FileAccess.Write))
+            {
+                f.SetLength(bytes); // sparse: blocks are allocated only when the container writes
+            }
+
+            // -m 0: the quota is the customer's to use, no root reserve. Lazy init keeps mkfs at a few ms.
+            await ProcessRunner.CheckAsync("mkfs.ext4",
+                ["-q", "-F", "-m", "0", "-E", "lazy_itable_init=1,lazy_journal_init=1,nodiscard", image], ct: ct);
+            await MountTool.MountLoopAsync(image, mount, ct);
+        }
+
+        var upper = paths.Upper(name);
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(paths.Work(name));
+        // The overlay's root takes its owner from the upper dir: it must be the container's root.
+        ChownInterop.Chown(upper, rootUid, rootUid);
+        File.SetUnixFileMode(upper, (UnixFileMode)0b111_101_101);
+    }
+
+    /// <summary>Mounts the private area (if it has an image) and the root overlay; idempotent.</summary>
+    public async Task MountAsync(string name, string templateRootfs, CancellationToken ct = default)
+    {
+        var image = paths.PrivateImage(name);
+        var mount = paths.PrivateMount(name);
+        if (File.Exists(image) && !MountTool.IsMounted(mount))
+        {
+            Directory.CreateDirectory(mount);
+            await MountTool.MountLoopAsync(image, mount, ct);
+        }
+
+        var rootfs = paths.RootfsMount(name);
+        Directory.CreateDirectory(rootfs);
+        if (!MountTool.IsMounted(rootfs))
+        {
+            await MountTool.MountOverlayAsync(templateRootfs, paths.Upper(name), paths.Work(name), rootfs, ct);
+        }
+    }
+
+    public async Task UnmountAsync(string name, CancellationToken ct = default)
+    {
+        await MountTool.UnmountAsync(paths.RootfsMount(name), ct);
+        // The loop device was set up by mount(8) with autoclear, so unmounting frees it.
+        await MountTool.UnmountAsync(paths.PrivateMount(name), ct);
+    }
+
+    /// <summary>Unmounts and deletes everything the area owns. Safe to call on a half-made area.</summary>
+    public async Task DestroyAsync(string name, CancellationToken ct = default)
+    {
+        await UnmountAsync(name, ct);
+        var mount = paths.PrivateMount(name);
+        if (Directory.Exists(mount))
+        {
+            Directory.Delete(mount, recursive: true);
+        }
+
+        File.Delete(paths.PrivateImage(name));
+    }
+
+    /// <summary>Grows the image online: enlarge the file, tell the loop device, resize2fs the mounted fs.</summary>
+    public async Task GrowAsync(string name, long newBytes, CancellationToken ct = default)
+    {
+        var image = paths.PrivateImage(name);
+        if (!File.Exists(image))
+        {
+            throw new HakoException(ErrorCode.Conflict,
+                $"Container {name} has an unlimited disk (a plain directory); a quota can only be set at create time");
+        }
+
+        var current = new FileInfo(image).Length;
+        if (newBytes < current)
+        {
+            throw new HakoException(ErrorCode.InvalidArgument,
+                $"Disk quota can only grow online ({Core.Units.Size.Format(current)} now, {Core.Units.Size.Format(newBytes)} asked); shrinking is not supported");
+        }
+
+        if (newBytes == current)
+        {
+            return;
+        }
+
+        await using (var f = new FileStream(image, FileMode.Open, FileAccess.Write))
+        {
+            f.SetLength(newBytes);
+        }
+
+        var loop = FindLoopDevice(image);
+        if (loop is not null)
+        {
+            await ProcessRunner.CheckAsync("losetup", ["-c", loop], ct: ct);
+            await ProcessRunner.CheckAsync("resize2fs", [loop], ct: ct);
+        }
+        else
+        {
+            await ProcessRunner.CheckAsync("e2fsck", ["-f", "-p", image], ct: ct);
+            await ProcessRunner.CheckAsync("resize2fs", [image], ct: ct);
+        }
+    }
+
+    public Statvfs.FsUsage? Usage(string name)
+    {
+        var mount = paths.PrivateMount(name);
+        if (File.Exists(paths.PrivateImage(name)))
+        {
+            return MountTool.IsMounted(mount) ? Statvfs.Get(mount) : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>The loop device backing an image, from /sys/block/loop*/loop/backing_file.</summary>
+    public static string? FindLoopDevice(string image)
+    {
+        var full = Path.GetFullPath(image);
+        foreach (var dir in Directory.EnumerateDirectories("/sys/block", "loop*"))
+        {
+            var backing = Path.Combine(dir, "loop", "backing_file");
+            if (File.Exists(backing) && File.ReadAllText(backing).Trim() == full)
+            {
+                return "/dev/" + Path.GetFileName(dir);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+
+namespace Hako.State;
+
+/// <summary>
+/// The node's desired state. SQLite on one node; the same interface backs PostgreSQL when nodes form a cluster.
+/// </summary>
+public interface IStateStore : IDisposable
+{
+    IReadOnlyList<ContainerRecord> ListContainers();
+
+    ContainerRecord? GetContainer(string name);
+
+    /// <summary>Inserts a new row; false when the name or IP is already taken (a unique constraint, so two creates can't race).</summary>
+    bool TryInsertContainer(ContainerRecord record);
+
+    void UpdateContainer(ContainerRecord record);
+
+    void DeleteContainer(string name);
+
+    IReadOnlyList<LimitEvent> GetLimitEvents(string container);
+
+    /// <summary>Records that a kernel counter rose by <paramref name="delta"/>.</summary>
+    void AddLimitEvent(string container, string counter, long delta, DateTimeOffset when, string? detail);
+
+    /// <summary>The last raw counter value seen for a container, so restarts of hakod don't double count.</summary>
+    long? GetCounterBaseline(string container, string counter);
+
+    void SetCounterBaseline(string container, string counter, long value);
+
+}

@@ -1,0 +1,268 @@
+using System.Globalization;
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Microsoft.Data.Sqlite;
+
+namespace Hako.State.Sqlite;
+
+/// <summary>The embedded default store: one SQLite file in WAL mode under the data dir.</summary>
+public sealed class SqliteStateStore : IStateStore
+{
+    private static readonly string[] OwnedTables = ["containers", "limit_events", "counter_baselines"];
+    private readonly SqliteConnection _db;
+    private readonly Lock _lock = new();
+
+    public SqliteStateStore(string path)
+    {
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _db.Open();
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+        Migrate();
+    }
+
+    public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
+
+    private void Migrate()
+    {
+        var version = SchemaVersion;
+        if (version > SqliteSchema.Steps.Length)
+        {
+            throw new InvalidOperationException(
+                $"The database is at schema {version} but this hakod knows only {SqliteSchema.Steps.Length}; run a newer hakod");
+        }
+
+        for (var i = version; i < SqliteSchema.Steps.Length; i++)
+        {
+            using var tx = _db.BeginTransaction();
+            Exec(SqliteSchema.Steps[i], tx);
+            Exec($"PRAGMA user_version = {i + 1}", tx);
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<ContainerRecord> ListContainers()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT * FROM containers ORDER BY name";
+            return ReadAll(cmd);
+        }
+    }
+
+    public ContainerRecord? GetContainer(string name)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT * FROM containers WHERE name = $name";
+            cmd.Parameters.AddWithValue("$name", name);
+            return ReadAll(cmd).FirstOrDefault();
+        }
+    }
+
+    public bool TryInsertContainer(ContainerRecord record)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO containers (name, status, template, hostname, ip, nameservers, memory, swap, cpus, cpulimit,
+                    cpuunits, processes, disk, onboot, privileged, desired_state, created_at)
+                VALUES ($name, $status, $template, $hostname, $ip, $ns, $memory, $swap, $cpus, $cpulimit,
+                    $cpuunits, $processes, $disk, $onboot, $privileged, $desired, $created)
+                """;
+            Bind(cmd, record);
+            try
+            {
+                cmd.ExecuteNonQuery();
+                return true;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: name or ip taken
+            {
+                return false;
+            }
+        }
+    }
+
+    public void UpdateContainer(ContainerRecord record)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                UPDATE containers SET status=$status, template=$template, hostname=$hostname, ip=$ip, nameservers=$ns,
+                    memory=$memory, swap=$swap, cpus=$cpus, cpulimit=$cpulimit, cpuunits=$cpuunits, processes=$processes,
+                    disk=$disk, onboot=$onboot, privileged=$privileged, desired_state=$desired, created_at=$created
+                WHERE name=$name
+                """;
+            Bind(cmd, record);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public void DeleteContainer(string name)
+    {
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var table in OwnedTables)
+            {
+                using var cmd = _db.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = $"DELETE FROM {table} WHERE {(table == "containers" ? "name" : "container")} = $name";
+                cmd.Parameters.AddWithValue("$name", name);
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<LimitEvent> GetLimitEvents(string container)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT counter, count, last_seen, detail FROM limit_events WHERE container=$c ORDER BY last_seen DESC";
+            cmd.Parameters.AddWithValue("$c", container);
+            using var r = cmd.ExecuteReader();
+            var list = new List<LimitEvent>();
+            while (r.Read())
+            {
+                list.Add(new LimitEvent
+                {
+                    Counter = r.GetString(0),
+                    Count = r.GetInt64(1),
+                    LastSeen = DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
+                    Detail = r.IsDBNull(3) ? null : r.GetString(3),
+                });
+            }
+
+            return list;
+        }
+    }
+
+    public void AddLimitEvent(string container, string counter, long delta, DateTimeOffset when, string? detail)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO limit_events (container, counter, count, last_seen, detail) VALUES ($c, $k, $d, $t, $detail)
+                ON CONFLICT (container, counter) DO UPDATE SET count = count + $d, last_seen = $t, detail = coalesce($detail, detail)
+                """;
+            cmd.Parameters.AddWithValue("$c", container);
+            cmd.Parameters.AddWithValue("$k", counter);
+            cmd.Parameters.AddWithValue("$d", delta);
+            cmd.Parameters.AddWithValue("$t", when.ToString("O", CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public long? GetCounterBaseline(string container, string counter)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM counter_baselines WHERE container=$c AND counter=$k";
+            cmd.Parameters.AddWithValue("$c", container);
+            cmd.Parameters.AddWithValue("$k", counter);
+            return cmd.ExecuteScalar() is long v ? v : null;
+        }
+    }
+
+    public void SetCounterBaseline(string container, string counter, long value)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO counter_baselines (container, counter, value) VALUES ($c, $k, $v)
+                ON CONFLICT (container, counter) DO UPDATE SET value = $v
+                """;
+            cmd.Parameters.AddWithValue("$c", container);
+            cmd.Parameters.AddWithValue("$k", counter);
+            cmd.Parameters.AddWithValue("$v", value);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private static void Bind(SqliteCommand cmd, ContainerRecord r)
+    {
+        static object N<T>(T? v) where T : struct => v.HasValue ? v.Value : DBNull.Value;
+        cmd.Parameters.AddWithValue("$name", r.Name);
+        cmd.Parameters.AddWithValue("$status", r.Status.ToString().ToLowerInvariant());
+        cmd.Parameters.AddWithValue("$template", r.Template);
+        cmd.Parameters.AddWithValue("$hostname", r.Hostname);
+        cmd.Parameters.AddWithValue("$ip", (object?)r.Ip ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$ns", string.Join(',', r.Nameservers));
+        cmd.Parameters.AddWithValue("$memory", N(r.Limits.MemoryBytes));
+        cmd.Parameters.AddWithValue("$swap", N(r.Limits.SwapBytes));
+        cmd.Parameters.AddWithValue("$cpus", N(r.Limits.Cpus));
+        cmd.Parameters.AddWithValue("$cpulimit", N(r.Limits.CpuLimitPercent));
+        cmd.Parameters.AddWithValue("$cpuunits", r.Limits.CpuUnits);
+        cmd.Parameters.AddWithValue("$processes", N(r.Limits.Processes));
+        cmd.Parameters.AddWithValue("$disk", N(r.Limits.DiskBytes));
+        cmd.Parameters.AddWithValue("$onboot", r.OnBoot ? 1 : 0);
+        cmd.Parameters.AddWithValue("$privileged", r.Privileged ? 1 : 0);
+        cmd.Parameters.AddWithValue("$desired", r.DesiredState);
+        cmd.Parameters.AddWithValue("$created", r.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+    }
+
+    private static List<ContainerRecord> ReadAll(SqliteCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        var list = new List<ContainerRecord>();
+        while (r.Read())
+        {
+            long? L(string col) => r.IsDBNull(r.GetOrdinal(col)) ? null : r.GetInt64(r.GetOrdinal(col));
+            int? I(string col) => L(col) is { } v ? (int)v : null;
+            string S(string col) => r.GetString(r.GetOrdinal(col));
+            var ns = S("nameservers");
+            list.Add(new ContainerRecord
+            {
+                Name = S("name"),
+                Status = Enum.Parse<RecordStatus>(S("status"), ignoreCase: true),
+                Template = S("template"),
+                Hostname = S("hostname"),
+                Ip = r.IsDBNull(r.GetOrdinal("ip")) ? null : S("ip"),
+                Nameservers = ns.Length == 0 ? [] : ns.Split(','),
+                Limits = new ResourceLimits
+                {
+                    MemoryBytes = L("memory"),
+                    SwapBytes = L("swap"),
+                    Cpus = I("cpus"),
+                    CpuLimitPercent = I("cpulimit"),
+                    CpuUnits = I("cpuunits") ?? 1000,
+                    Processes = I("processes"),
+                    DiskBytes = L("disk"),
+                },
+                OnBoot = L("onboot") == 1,
+                Privileged = L("privileged") == 1,
+                DesiredState = S("desired_state"),
+                CreatedAt = DateTimeOffset.Parse(S("created_at"), CultureInfo.InvariantCulture),
+            });
+        }
+
+        return list;
+    }
+
+    private void Exec(string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}
