@@ -35,6 +35,9 @@ internal sealed class CgroupFs
 
     public CgroupVersion Version { get; }
 
+    /// <summary>Called after each successful write with the relative path and value; tests use it to see the order of writes.</summary>
+    public Action<string, string>? Written { get; set; }
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
     public bool Exists(string relative) => File.Exists(PathOf(relative));
@@ -154,6 +157,8 @@ internal sealed class CgroupFs
             // EBUSY: v1 memory limit below usage that reclaim could not free.
             throw new HakoException(ErrorCode.InvalidArgument, $"The kernel refused '{value}' for {path}: {e.Message}", e);
         }
+
+        Written?.Invoke(relative, value);
     }
 
     /// <summary>Writes a limit, null meaning unlimited, in the file's own spelling.</summary>

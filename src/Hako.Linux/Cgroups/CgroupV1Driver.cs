@@ -13,8 +13,13 @@ internal sealed class CgroupV1Driver : ICgroupDriver
     private readonly CgroupFs _fs;
 
     public CgroupV1Driver(string root)
+        : this(new CgroupFs(root, CgroupVersion.V1))
     {
-        _fs = new CgroupFs(root, CgroupVersion.V1);
+    }
+
+    internal CgroupV1Driver(CgroupFs fs)
+    {
+        _fs = fs;
         // The root memory cgroup has memory.memsw.* only when swap accounting is on
         // (CONFIG_MEMCG_SWAP and no swapaccount=0 on the kernel command line).
         SwapLimitSupported = _fs.Exists("memory/memory.memsw.limit_in_bytes");

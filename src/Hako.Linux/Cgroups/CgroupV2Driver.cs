@@ -13,9 +13,14 @@ internal sealed class CgroupV2Driver : ICgroupDriver
     private readonly CgroupFs _fs;
 
     public CgroupV2Driver(string root)
+        : this(new CgroupFs(root, CgroupVersion.V2))
     {
-        _fs = new CgroupFs(root, CgroupVersion.V2);
-        SwapLimitSupported = DetectSwapLimit(root);
+    }
+
+    internal CgroupV2Driver(CgroupFs fs)
+    {
+        _fs = fs;
+        SwapLimitSupported = DetectSwapLimit(fs.Root);
     }
 
     public string Version => "v2";
