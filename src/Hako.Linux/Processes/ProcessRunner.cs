@@ -61,9 +61,15 @@ public static class ProcessRunner
             {
                 await p.WaitForExitAsync(cts.Token);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // Cancelled or timed out: never leave the tool running (e.g. debootstrap writing into a dir being deleted).
                 try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                if (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+
                 throw new HakoException(ErrorCode.Internal, $"{file} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout}");
             }
 

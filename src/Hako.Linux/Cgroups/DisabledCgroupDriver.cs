@@ -1,0 +1,25 @@
+using Hako.Contracts;
+using Hako.Core.Errors;
+
+namespace Hako.Linux.Cgroups;
+
+/// <summary>The host has neither a cgroup v2 hierarchy nor a v1 memory controller under the root: every use fails clearly.</summary>
+internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
+{
+    public string Version => "none";
+
+    public bool SwapLimitSupported => false;
+
+    public IReadOnlyList<string> LxcConfigLines(ResourceLimits limits, string? cpuset) => throw Unsupported();
+
+    public void Apply(string group, ResourceLimits limits, string? cpuset) => throw Unsupported();
+
+    public CgroupStats ReadStats(string group) => throw Unsupported();
+
+    public bool IsPopulated(string group) => throw Unsupported();
+
+    private HakoException Unsupported() => new(ErrorCode.Unsupported,
+        $"No usable cgroups under {root}: found neither {root}/cgroup.controllers (v2) nor " +
+        $"{root}/memory/memory.limit_in_bytes (v1). Mount cgroup2 at {root}, or the v1 controllers " +
+        $"(memory, cpu, cpuacct, cpuset, pids) under it, to run containers with resource limits.");
+}

@@ -1,0 +1,78 @@
+using Hako.Contracts;
+
+namespace Hako.Linux.Cgroups;
+
+/// <summary>
+/// Resource control of containers through the host's cgroups. A group is a path relative to the
+/// hierarchy, e.g. <c>hako-node1/web1</c> (what hakod sets as <c>lxc.cgroup.dir</c>): on v1 that is
+/// <c>&lt;root&gt;/&lt;controller&gt;/hako-node1/web1</c>, on v2 <c>&lt;root&gt;/hako-node1/web1</c>.
+/// Pick the implementation with <see cref="CgroupDriverFactory.Detect"/>.
+/// </summary>
+public interface ICgroupDriver
+{
+    /// <summary>"v1", "v2", or "none" when the host has no usable cgroups.</summary>
+    string Version { get; }
+
+    /// <summary>Whether a swap limit can be set (v1: memory.memsw.* exist, i.e. swap accounting is on).</summary>
+    bool SwapLimitSupported { get; }
+
+    /// <summary>
+    /// The cgroup lines of a container's LXC config. Only limits that differ from a new cgroup's
+    /// defaults are written (unlimited memory, swap, CPU cap and processes produce no line).
+    /// <paramref name="cpuset"/> is a kernel CPU list such as "0-1,3", or null for all CPUs.
+    /// </summary>
+    IReadOnlyList<string> LxcConfigLines(ResourceLimits limits, string? cpuset);
+
+    /// <summary>
+    /// Changes the limits of a running container's cgroup. Every knob is written, unlimited ones
+    /// included, so raising a limit back to unlimited works. A null <paramref name="cpuset"/>
+    /// leaves cpuset.cpus as it is.
+    /// </summary>
+    void Apply(string group, ResourceLimits limits, string? cpuset);
+
+    /// <summary>Usage, limits and limit hits of a group; each field is null when the host does not provide it.</summary>
+    CgroupStats ReadStats(string group);
+
+    /// <summary>True when some process lives in the group or below it. Reads files only; never spawns a process.</summary>
+    bool IsPopulated(string group);
+}
+
+/// <summary>What the kernel reports for a cgroup. Null means the file is missing on this host or the group does not exist.</summary>
+public sealed record CgroupStats
+{
+    /// <summary>v1 memory.usage_in_bytes / v2 memory.current.</summary>
+    public long? MemoryUsageBytes { get; init; }
+
+    /// <summary>v1 memory.max_usage_in_bytes / v2 memory.peak (kernel 5.19+).</summary>
+    public long? MemoryMaxUsageBytes { get; init; }
+
+    /// <summary>v1 memory.limit_in_bytes / v2 memory.max; null when unlimited.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
+    /// <summary>v1 memory.memsw.usage_in_bytes minus memory.usage_in_bytes / v2 memory.swap.current.</summary>
+    public long? SwapUsageBytes { get; init; }
+
+    /// <summary>How often usage hit the memory limit: v1 memory.failcnt / v2 memory.events "max".</summary>
+    public long? MemoryFailCount { get; init; }
+
+    /// <summary>Processes killed by the OOM killer: v1 memory.oom_control "oom_kill" / v2 memory.events "oom_kill".</summary>
+    public long? OomKillCount { get; init; }
+
+    /// <summary>pids.current.</summary>
+    public long? PidsCurrent { get; init; }
+
+    /// <summary>pids.max; null when unlimited.</summary>
+    public long? PidsMax { get; init; }
+
+    /// <summary>Forks refused at pids.max: pids.events "max".</summary>
+    public long? PidsMaxEvents { get; init; }
+
+    /// <summary>CPU time used: v1 cpuacct.usage / v2 cpu.stat usage_usec × 1000.</summary>
+    public long? CpuUsageNanoseconds { get; init; }
+
+    /// <summary>Periods in which the CPU cap throttled the group: cpu.stat "nr_throttled" (both versions).</summary>
+    public long? CpuThrottledPeriods { get; init; }
+
+    /// <summary>memory.stat as the kernel lists it (v1 and v2 use different keys).</summary>
+    public IReadOnlyDictionary<string, long>? MemoryStat { get; init; }
+}
