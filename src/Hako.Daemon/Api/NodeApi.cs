@@ -1,0 +1,13 @@
+using Hako.Contracts;
+using Hako.Daemon.Containers;
+
+namespace Hako.Daemon.Api;
+
+public static class NodeApi
+{
+    public static IEndpointRouteBuilder MapNodeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/node", (ContainerService svc) => Results.Json(svc.Node(), HakoJsonContext.Default.NodeInfo)).WithTags("node");
+        return app;
+    }
+}

@@ -1,0 +1,271 @@
+using Hako.Contracts;
+using Hako.Core;
+using Hako.Core.Containers;
+using Hako.Core.Errors;
+using Hako.Core.Units;
+using Hako.Core.Validation;
+using Hako.Daemon.Operations;
+using Hako.Linux.Interop;
+using Hako.Linux.Procfs;
+
+namespace Hako.Daemon.Containers;
+
+public sealed partial class ContainerService
+{
+    public const long DefaultMemory = 512L << 20;
+    public const long DefaultDisk = 10L << 30;
+
+    /// <summary>
+    /// Checks a create request completely before anything is allocated, reporting every problem at once,
+    /// then reserves the name and address with a row in state Creating.
+    /// </summary>
+    public ContainerRecord Admit(CreateContainerRequest req)
+    {
+        var errors = new List<string>();
+        if (Names.CheckName(req.Name) is { } nameError)
+        {
+            errors.Add(nameError);
+        }
+
+        if (string.IsNullOrWhiteSpace(req.Template))
+        {
+            errors.Add("A template is required; see hako template list (e.g. --template busybox)");
+        }
+        else if (templates.Get(req.Template) is null)
+        {
+            errors.Add($"Template '{req.Template}' does not exist; see hako template list, or build one with: hako template build busybox");
+        }
+
+        var limits = ParseLimits(errors, new ResourceLimits { MemoryBytes = DefaultMemory, SwapBytes = 0, DiskBytes = DefaultDisk },
+            req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk);
+        var hostname = req.Hostname ?? req.Name;
+        if (Names.CheckHostname(hostname) is { } hostError)
+        {
+            errors.Add(hostError);
+        }
+
+        CheckNameservers(errors, req.Nameservers);
+        CheckNodeFits(errors, limits, null);
+
+        ContainerRecord? record = null;
+        lock (_allocation)
+        {
+            var all = store.ListContainers();
+            if (errors.Count == 0 && all.Any(c => c.Name == req.Name))
+            {
+                throw new HakoException(ErrorCode.AlreadyExists, $"Container {req.Name} already exists; pick another name or destroy it first");
+            }
+
+            var taken = all.Where(c => c.Ip is not null).Select(c => c.Ip!).ToHashSet();
+            string? ip = null;
+            if (req.Ip is not null)
+            {
+                if (_subnet.CheckRequested(req.Ip, taken) is { } ipError)
+                {
+                    errors.Add(ipError);
+                }
+                else
+                {
+                    ip = System.Net.IPAddress.Parse(req.Ip).ToString();
+                }
+            }
+            else if ((ip = _subnet.Allocate(taken)) is null)
+            {
+                errors.Add($"The node's subnet {_subnet} has no free address left; pass --ip or grow --subnet");
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new HakoException(ErrorCode.InvalidArgument,
+                    errors.Count == 1 ? errors[0] : $"{errors.Count} problems with the request: {string.Join("; ", errors)}", errors);
+            }
+
+            record = new ContainerRecord
+            {
+                Name = req.Name,
+                Status = RecordStatus.Creating,
+                Template = req.Template,
+                Hostname = hostname,
+                Ip = ip,
+                Nameservers = req.Nameservers ?? [],
+                Limits = limits,
+                OnBoot = req.OnBoot,
+                Privileged = req.Privileged,
+                DesiredState = "stopped",
+                CreatedAt = time.GetUtcNow(),
+            };
+            if (!store.TryInsertContainer(record))
+            {
+                throw new HakoException(ErrorCode.AlreadyExists, $"Container {req.Name} or address {ip} was taken meanwhile; try again");
+            }
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// Makes the container's storage, files and LXC config for an admitted row. Every step registers
+    /// its undo; on failure everything is removed, the row included, so nothing half-made remains.
+    /// </summary>
+    public async Task CreateAsync(ContainerRecord record, bool start, Operation op, CancellationToken ct = default)
+    {
+        var name = record.Name;
+        await using (var revert = new Revert())
+        {
+            revert.Add(() => RemoveArtifactsAsync(name));
+            revert.Add(() => store.DeleteContainer(name));
+            var template = RequireTemplate(record.Template);
+
+            op.Report(10, "creating private area");
+            await storage.CreateAsync(name, record.Limits.DiskBytes, RootUid(record) ?? 0, ct);
+            op.Report(40, "mounting root");
+            await storage.MountAsync(name, LowerDir(record), ct);
+            op.Report(60, "writing configuration");
+            WriteGuestFiles(record);
+            lxc.WriteConfig(SpecFor(record, template));
+            store.UpdateContainer(record with { Status = RecordStatus.Ready });
+            revert.Success();
+        }
+
+        Log.ContainerAction(log, name, "created");
+        if (start)
+        {
+            op.Report(80, "starting");
+            await StartCoreAsync(name, ct);
+        }
+    }
+
+    /// <summary>Removes every artifact a container may have, whatever state it was left in. Idempotent.</summary>
+    internal async Task RemoveArtifactsAsync(string name)
+    {
+        if (File.Exists(paths.ConfigFile(name)) && await lxc.IsRunningAsync(name))
+        {
+            await lxc.StopAsync(name, force: true, timeoutSeconds: 10);
+        }
+
+        await storage.DestroyAsync(name);
+        lxc.DeleteContainerDir(name);
+    }
+
+    private static ResourceLimits ParseLimits(List<string> errors, ResourceLimits current, string? memory, string? swap,
+        int? cpus, string? cpuLimit, int? cpuUnits, int? processes, string? disk)
+    {
+        long? Size(string? text, string what, long? keep)
+        {
+            if (text is null)
+            {
+                return keep;
+            }
+
+            if (Core.Units.Size.TryParse(text, out var v))
+            {
+                return v;
+            }
+
+            errors.Add($"{what} '{text}' is not a size; use e.g. 512M, 10G or 'unlimited'");
+            return keep;
+        }
+
+        var limits = current with
+        {
+            MemoryBytes = Size(memory, "Memory", current.MemoryBytes),
+            SwapBytes = Size(swap, "Swap", current.SwapBytes),
+            DiskBytes = Size(disk, "Disk quota", current.DiskBytes),
+        };
+        if (memory is not null && limits.MemoryBytes is < 16L << 20)
+        {
+            errors.Add($"Memory {memory} is too small; a container needs at least 16M");
+        }
+
+        if (disk is not null && limits.DiskBytes is < 16L << 20)
+        {
+            errors.Add($"Disk quota {disk} is too small; use at least 16M");
+        }
+
+        if (cpus is not null)
+        {
+            if (cpus < 1 || cpus > Environment.ProcessorCount)
+            {
+                errors.Add($"--cpus {cpus} is out of range; this node has {Environment.ProcessorCount} CPUs");
+            }
+            else
+            {
+                limits = limits with { Cpus = cpus };
+            }
+        }
+
+        if (cpuLimit is not null)
+        {
+            var t = cpuLimit.Trim().TrimEnd('%');
+            if (t is "0" or "unlimited")
+            {
+                limits = limits with { CpuLimitPercent = null };
+            }
+            else if (int.TryParse(t, out var pct) && pct >= 1 && pct <= 100 * Environment.ProcessorCount)
+            {
+                limits = limits with { CpuLimitPercent = pct };
+            }
+            else
+            {
+                errors.Add($"--cpulimit '{cpuLimit}' must be a percent of one CPU between 1% and {100 * Environment.ProcessorCount}% (e.g. 50% or 200%)");
+            }
+        }
+
+        if (cpuUnits is not null)
+        {
+            if (cpuUnits is < 8 or > 500000)
+            {
+                errors.Add($"--cpuunits {cpuUnits} is out of range; vzctl's range is 8..500000 (default 1000)");
+            }
+            else
+            {
+                limits = limits with { CpuUnits = cpuUnits.Value };
+            }
+        }
+
+        if (processes is not null)
+        {
+            if (processes is < 8 and not 0)
+            {
+                errors.Add($"--processes {processes} is too small; a container needs at least 8 (0 = unlimited)");
+            }
+            else
+            {
+                limits = limits with { Processes = processes == 0 ? null : processes };
+            }
+        }
+
+        return limits;
+    }
+
+    private static void CheckNameservers(List<string> errors, IReadOnlyList<string>? nameservers)
+    {
+        foreach (var ns in nameservers ?? [])
+        {
+            if (!System.Net.IPAddress.TryParse(ns, out _))
+            {
+                errors.Add($"Nameserver '{ns}' is not an IP address; use e.g. --nameserver 192.0.2.53");
+            }
+        }
+    }
+
+    /// <summary>A single container can never be bigger than the node: memory above RAM or a quota above free disk is refused.</summary>
+    private void CheckNodeFits(List<string> errors, ResourceLimits limits, ContainerRecord? existing)
+    {
+        var mem = ProcMeminfo.Read();
+        if (limits.MemoryBytes is { } m && m > mem.MemTotalBytes)
+        {
+            errors.Add($"Memory {Size.Format(m)} is more than this node's RAM ({Size.Format(mem.MemTotalBytes)}); ask for less");
+        }
+
+        if (limits.DiskBytes is { } d)
+        {
+            var already = existing?.Limits.DiskBytes ?? 0;
+            var free = Statvfs.Get(paths.Private).AvailableBytes;
+            if (d - already > free)
+            {
+                errors.Add($"Disk quota {Size.Format(d)} is more than the free space under {paths.Private} ({Size.Format(free)}); ask for less or free space");
+            }
+        }
+    }
+}

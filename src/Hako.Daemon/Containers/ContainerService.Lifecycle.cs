@@ -1,0 +1,103 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.Core.Errors;
+
+namespace Hako.Daemon.Containers;
+
+public sealed partial class ContainerService
+{
+    private static readonly string[] Counters = ["memory.failcnt", "oom_kill", "pids.max"];
+
+    public async Task StartAsync(string name, CancellationToken ct = default)
+    {
+        Require(name);
+        if (IsRunning(name))
+        {
+            return;
+        }
+
+        await StartCoreAsync(name, ct);
+    }
+
+    private async Task StartCoreAsync(string name, CancellationToken ct)
+    {
+        var r = Require(name);
+        // Remount after a host reboot and rewrite the config from the database before every start.
+        await storage.MountAsync(name, LowerDir(r), ct);
+        WriteConfig(r);
+        // A new start makes new cgroups whose counters start at zero.
+        foreach (var c in Counters)
+        {
+            store.SetCounterBaseline(name, c, 0);
+        }
+
+        await lxc.StartAsync(name, ct);
+        store.UpdateContainer(r with { DesiredState = "running" });
+        Log.ContainerAction(log, name, "started");
+    }
+
+    public async Task StopAsync(string name, bool force, int timeoutSeconds, CancellationToken ct = default)
+    {
+        var r = Require(name);
+        await lxc.StopAsync(name, force, timeoutSeconds, ct);
+        store.UpdateContainer(r with { DesiredState = "stopped" });
+        Log.ContainerAction(log, name, force ? "killed" : "stopped");
+    }
+
+    public async Task RestartAsync(string name, bool force, int timeoutSeconds, CancellationToken ct = default)
+    {
+        Require(name);
+        await lxc.StopAsync(name, force, timeoutSeconds, ct);
+        await StartCoreAsync(name, ct);
+    }
+
+    /// <summary>Checks a destroy can go ahead before it is accepted: a running container needs --force.</summary>
+    public void CheckDestroy(string name, bool force)
+    {
+        Require(name);
+        if (!force && IsRunning(name))
+        {
+            throw new HakoException(ErrorCode.Conflict,
+                $"Container {name} is running; stop it first (hako stop {name}) or use hako destroy --force {name}");
+        }
+    }
+
+    public async Task DestroyAsync(string name, CancellationToken ct = default)
+    {
+        var r = Require(name);
+        // Mark first: if hakod dies halfway, reconcile finishes the destroy instead of leaving a husk.
+        store.UpdateContainer(r with { Status = RecordStatus.Destroying });
+        await RemoveArtifactsAsync(name);
+        store.DeleteContainer(name);
+        Log.ContainerAction(log, name, "destroyed");
+    }
+
+    public async Task<ExecResult> ExecAsync(string name, ExecRequest req, CancellationToken ct = default)
+    {
+        Require(name);
+        if (!IsRunning(name))
+        {
+            throw new HakoException(ErrorCode.NotRunning, $"Container {name} is not running; start it with: hako start {name}");
+        }
+
+        var r = await lxc.ExecAsync(name, req.Command, req.Stdin, req.Environment, TimeSpan.FromMinutes(10), ct);
+        return new ExecResult { ExitCode = r.ExitCode, Stdout = r.Stdout, Stderr = r.Stderr };
+    }
+}
+
+public sealed partial class ContainerService
+{
+    /// <summary>Remounts the private area and root overlay and rewrites the config, without starting.</summary>
+    internal async Task StartPrepareAsync(string name, CancellationToken ct)
+    {
+        var r = Require(name);
+        await storage.MountAsync(name, LowerDir(r), ct);
+        WriteConfig(r);
+    }
+
+    internal void MarkStopped(string name)
+    {
+        var r = Require(name);
+        store.UpdateContainer(r with { DesiredState = "stopped" });
+    }
+}

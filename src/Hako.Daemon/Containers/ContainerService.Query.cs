@@ -1,0 +1,134 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.Linux.Cgroups;
+using Hako.Linux.Interop;
+using Hako.Linux.Procfs;
+
+namespace Hako.Daemon.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>All containers with cheap live state (cgroup files and statfs only: no process is spawned per container).</summary>
+    public IReadOnlyList<ContainerInfo> List()
+    {
+        var list = new List<ContainerInfo>();
+        foreach (var r in store.ListContainers())
+        {
+            list.Add(ToInfo(r, detailed: false));
+        }
+
+        return list;
+    }
+
+    public async Task<ContainerInfo> ShowAsync(string name, CancellationToken ct = default)
+    {
+        var r = store.GetContainer(name) ?? throw Core.Errors.HakoException.NotFound($"Container {name} does not exist; see hako list");
+        var info = ToInfo(r, detailed: true);
+        if (info.State == "running")
+        {
+            info = info with { InitPid = await lxc.GetInitPidAsync(name, ct) };
+        }
+
+        return info;
+    }
+
+    private ContainerInfo ToInfo(ContainerRecord r, bool detailed)
+    {
+        var state = r.Status switch
+        {
+            RecordStatus.Creating => "creating",
+            RecordStatus.Destroying => "destroying",
+            _ => IsRunning(r.Name) ? "running" : "stopped",
+        };
+        CgroupStats? stats = null;
+        if (state == "running")
+        {
+            try
+            {
+                stats = cgroups.ReadStats(CgroupGroup(r.Name));
+            }
+            catch (IOException)
+            {
+                // Stopped between the two reads.
+            }
+        }
+
+        Statvfs.FsUsage? disk = null;
+        try
+        {
+            disk = storage.Usage(r.Name);
+        }
+        catch (IOException)
+        {
+        }
+
+        return new ContainerInfo
+        {
+            Name = r.Name,
+            State = state,
+            Template = r.Template,
+            Ip = r.Ip,
+            Hostname = r.Hostname,
+            Nameservers = r.Nameservers,
+            Limits = r.Limits,
+            Usage = new ResourceUsage
+            {
+                MemoryBytes = stats?.MemoryUsageBytes,
+                SwapBytes = stats?.SwapUsageBytes,
+                Processes = stats?.PidsCurrent is { } p ? (int)p : null,
+                CpuSeconds = stats?.CpuUsageNanoseconds / 1e9,
+                DiskBytes = disk?.UsedBytes,
+                DiskInodes = disk?.UsedInodes,
+            },
+            OnBoot = r.OnBoot,
+            Privileged = r.Privileged,
+            HostRootUid = RootUid(r) ?? 0,
+            CreatedAt = r.CreatedAt,
+            Events = detailed ? store.GetLimitEvents(r.Name) : [],
+            LxcPath = lxc.LxcPath,
+        };
+    }
+
+    public NodeInfo Node()
+    {
+        var mem = ProcMeminfo.Read();
+        var fs = Statvfs.Get(paths.Private);
+        var all = store.ListContainers();
+        var infos = all.Select(r => ToInfo(r, detailed: false)).ToList();
+        var cpus = Environment.ProcessorCount;
+        return new NodeInfo
+        {
+            NodeName = options.NodeName,
+            Version = typeof(ContainerService).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+            CgroupVersion = cgroups.Version,
+            Capacity = new NodeResources { MemoryBytes = mem.MemTotalBytes, SwapBytes = mem.SwapTotalBytes, Cpus = cpus, DiskBytes = fs.TotalBytes },
+            Committed = new NodeResources
+            {
+                MemoryBytes = all.Sum(r => r.Limits.MemoryBytes ?? mem.MemTotalBytes),
+                SwapBytes = all.Sum(r => r.Limits.SwapBytes ?? 0),
+                Cpus = all.Sum(r => r.Limits.CpuLimitPercent / 100.0 ?? r.Limits.Cpus ?? cpus),
+                DiskBytes = all.Sum(r => r.Limits.DiskBytes ?? 0),
+            },
+            Used = new NodeResources
+            {
+                MemoryBytes = infos.Sum(i => i.Usage?.MemoryBytes ?? 0),
+                SwapBytes = infos.Sum(i => i.Usage?.SwapBytes ?? 0),
+                Cpus = 0,
+                DiskBytes = infos.Sum(i => i.Usage?.DiskBytes ?? 0),
+            },
+            Containers = all.Count,
+            RunningContainers = infos.Count(i => i.State == "running"),
+            Bridge = options.Bridge,
+            Subnet = options.Subnet,
+            DataDir = paths.DataDir,
+            Nat = options.Nat,
+            Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
+        };
+    }
+}
+
+public sealed partial class ContainerService
+{
+    /// <summary>Throws NotFound when the container does not exist.</summary>
+    public void Show(string name) => Require(name);
+}

@@ -1,0 +1,71 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.Core.Errors;
+using Hako.Core.Validation;
+
+namespace Hako.Daemon.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>Applies a change: validated whole first, persisted, and applied live where the kernel allows.</summary>
+    public async Task<ContainerRecord> UpdateAsync(string name, UpdateContainerRequest req, CancellationToken ct = default)
+    {
+        var r = Require(name);
+        var errors = new List<string>();
+        var limits = ParseLimits(errors, r.Limits, req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk);
+        if (req.Hostname is not null && Names.CheckHostname(req.Hostname) is { } hostError)
+        {
+            errors.Add(hostError);
+        }
+
+        CheckNameservers(errors, req.Nameservers);
+        if (req.Disk is not null && r.Limits.DiskBytes is null && limits.DiskBytes is not null)
+        {
+            errors.Add($"Container {name} has an unlimited disk (a plain directory); a quota can only be set at create time");
+        }
+        else if (limits.DiskBytes < r.Limits.DiskBytes)
+        {
+            errors.Add($"Disk quota can only grow online ({Core.Units.Size.Format(r.Limits.DiskBytes)} now); shrinking is not supported");
+        }
+
+        CheckNodeFits(errors, limits, r);
+        if (errors.Count > 0)
+        {
+            throw new HakoException(ErrorCode.InvalidArgument, string.Join("; ", errors), errors);
+        }
+
+        var updated = r with
+        {
+            Limits = limits,
+            Hostname = req.Hostname ?? r.Hostname,
+            Nameservers = req.Nameservers ?? r.Nameservers,
+            OnBoot = req.OnBoot ?? r.OnBoot,
+        };
+
+        var running = IsRunning(name);
+        if (running)
+        {
+            // Live first: if the kernel refuses (e.g. memory below current use), nothing is persisted.
+            cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits.Cpus));
+        }
+
+        if (limits.DiskBytes is { } disk && disk != r.Limits.DiskBytes)
+        {
+            await storage.GrowAsync(name, disk, ct);
+        }
+
+        store.UpdateContainer(updated);
+        WriteConfig(updated);
+        if (req.Hostname is not null || req.Nameservers is not null)
+        {
+            WriteGuestFiles(updated);
+            if (running && req.Hostname is not null)
+            {
+                await lxc.ExecAsync(name, ["hostname", updated.Hostname], null, null, TimeSpan.FromSeconds(10), ct);
+            }
+        }
+
+        Log.ContainerAction(log, name, "updated");
+        return updated;
+    }
+}

@@ -1,0 +1,95 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.Core.Errors;
+using Hako.Core.Network;
+using Hako.Daemon.Options;
+using Hako.Linux.Cgroups;
+using Hako.Runtime;
+using Hako.Runtime.Lxc;
+using Hako.Runtime.Storage;
+using Hako.Runtime.Templates;
+using Hako.State;
+
+namespace Hako.Daemon.Containers;
+
+/// <summary>
+/// Containers on this node: the database holds what the operator asked for, LXC, cgroups and the
+/// private areas are made to match it. Split by concern: create, lifecycle, update, query, files.
+/// </summary>
+public sealed partial class ContainerService(
+    HakodOptions options,
+    NodePaths paths,
+    IStateStore store,
+    LxcDriver lxc,
+    ICgroupDriver cgroups,
+    PrivateArea storage,
+    TemplateStore templates,
+    ContainerLocks locks,
+    TimeProvider time,
+    ILogger<ContainerService> log)
+{
+    private readonly Ipv4Subnet _subnet = Ipv4Subnet.Parse(options.Subnet);
+
+    /// <summary>Serialises name and address allocation so two creates can't pick the same IP.</summary>
+    private readonly Lock _allocation = new();
+
+    public ContainerLocks Locks => locks;
+
+    public string CgroupGroup(string name) => $"{options.CgroupParent}/{name}";
+
+    private ContainerRecord Require(string name) =>
+        store.GetContainer(name) is { Status: RecordStatus.Ready } r
+            ? r
+            : throw HakoException.NotFound($"Container {name} does not exist; see hako list");
+
+    private int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
+
+    private bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));
+
+    /// <summary>A cpuset of <paramref name="count"/> CPUs, rotated by name so containers spread over the cores.</summary>
+    private static string? CpusetFor(string name, int? count)
+    {
+        var total = Environment.ProcessorCount;
+        if (count is not { } n || n >= total)
+        {
+            return null;
+        }
+
+        // FNV-1a: stable across hakod restarts, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        var start = (int)(hash % (uint)total);
+        return string.Join(',', Enumerable.Range(0, n).Select(i => (start + i) % total));
+    }
+
+    private LxcContainerSpec SpecFor(ContainerRecord r, Template t) => new()
+    {
+        Name = r.Name,
+        Hostname = r.Hostname,
+        Rootfs = paths.RootfsMount(r.Name),
+        RootUid = RootUid(r),
+        CgroupDir = CgroupGroup(r.Name),
+        Bridge = options.Bridge,
+        Ipv4Cidr = r.Ip is null ? null : $"{r.Ip}/{_subnet.PrefixLength}",
+        Gateway = _subnet.Gateway.ToString(),
+        MacAddress = r.Ip is null ? null : LxcDriver.MacFor(r.Ip),
+        HaltSignal = t.HaltSignal,
+        Init = t.Init,
+        Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
+        AppArmor = Directory.Exists("/sys/kernel/security/apparmor"),
+        CgroupLines = cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits.Cpus)),
+    };
+
+    private Template RequireTemplate(string name) =>
+        templates.Get(name) ?? throw HakoException.NotFound($"Template {name} does not exist; see hako template list");
+
+    /// <summary>Writes the LXC config from the record: used by create, set and reconcile.</summary>
+    internal void WriteConfig(ContainerRecord r) => lxc.WriteConfig(SpecFor(r, RequireTemplate(r.Template)));
+
+    /// <summary>The template's rootfs for this container: the shifted copy, or the privileged (unshifted) one.</summary>
+    private string LowerDir(ContainerRecord r) => RequireTemplate(r.Template).RootfsPath;
+}

@@ -1,0 +1,26 @@
+namespace Hako.Daemon;
+
+/// <summary>Source-generated log messages with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "hakod {Version} listening on {Socket} (data dir {DataDir}, node {Node}, cgroup {Cgroup})")]
+    public static partial void Started(ILogger log, string version, string socket, string dataDir, string node, string cgroup);
+
+    [LoggerMessage(2, LogLevel.Warning, "Operation {Kind} on {Target} failed: {Message}")]
+    public static partial void OperationFailed(ILogger log, string kind, string target, string message);
+
+    [LoggerMessage(3, LogLevel.Information, "Container {Name}: {Action}")]
+    public static partial void ContainerAction(ILogger log, string name, string action);
+
+    [LoggerMessage(10, LogLevel.Warning, "Reconcile: {Message}")]
+    public static partial void Drift(ILogger log, string message);
+
+    [LoggerMessage(11, LogLevel.Information, "Reconcile: {Message}")]
+    public static partial void Repaired(ILogger log, string message);
+
+    [LoggerMessage(20, LogLevel.Information, "Container {Name} hit {Counter} ({Delta} more, {Detail})")]
+    public static partial void LimitHit(ILogger log, string name, string counter, long delta, string detail);
+
+    [LoggerMessage(21, LogLevel.Warning, "Limit monitor: {Message}")]
+    public static partial void MonitorError(ILogger log, string message);
+}

@@ -1,0 +1,79 @@
+using Hako.Core.Containers;
+using Hako.Daemon.Containers;
+using Hako.Daemon.Options;
+using Hako.Linux.Cgroups;
+using Hako.State;
+
+namespace Hako.Daemon.Monitoring;
+
+/// <summary>
+/// Polls each running container's kernel counters (memory failcnt, OOM kills, pids.max hits) and records
+/// every rise as a limit event, so `hako show` can tell which limit a container hit, how often and when.
+/// Baselines are stored, so a hakod restart neither loses nor double-counts events.
+/// </summary>
+public sealed class LimitMonitor(
+    HakodOptions options, IStateStore store, ICgroupDriver cgroups, ContainerService containers, TimeProvider time,
+    ILogger<LimitMonitor> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.MonitorIntervalSeconds), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                PollOnce();
+            }
+            catch (Exception e)
+            {
+                Log.MonitorError(log, e.Message);
+            }
+        }
+    }
+
+    public void PollOnce()
+    {
+        foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
+        {
+            var group = containers.CgroupGroup(r.Name);
+            if (!cgroups.IsPopulated(group))
+            {
+                continue;
+            }
+
+            CgroupStats stats;
+            try
+            {
+                stats = cgroups.ReadStats(group);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            Check(r.Name, "memory.failcnt", stats.MemoryFailCount, $"memory limit {Core.Units.Size.Format(r.Limits.MemoryBytes)} reached");
+            Check(r.Name, "oom_kill", stats.OomKillCount, "a process was killed by the OOM killer inside the container");
+            Check(r.Name, "pids.max", stats.PidsMaxEvents, $"process limit {r.Limits.Processes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited"} reached; fork failed");
+        }
+    }
+
+    private void Check(string name, string counter, long? value, string detail)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        var baseline = store.GetCounterBaseline(name, counter) ?? 0;
+        if (v > baseline)
+        {
+            store.AddLimitEvent(name, counter, v - baseline, time.GetUtcNow(), detail);
+            Log.LimitHit(log, name, counter, v - baseline, detail);
+        }
+
+        if (v != baseline)
+        {
+            store.SetCounterBaseline(name, counter, v);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Hako.Core.Errors;
+using Hako.Core.Network;
+
+namespace Hako.Daemon.Options;
+
+/// <summary>hakod's settings: defaults, then the optional JSON config file, then command-line flags.</summary>
+public sealed class HakodOptions
+{
+    public string DataDir { get; set; } = "/var/lib/hako";
+    public string Socket { get; set; } = "/run/hako/hako.sock";
+    /// <summary>Optional TCP endpoint, e.g. 127.0.0.1:8443; requires the bearer token in DataDir/api.token.</summary>
+    public string? Listen { get; set; }
+    public string Bridge { get; set; } = "hakobr0";
+    public string Subnet { get; set; } = "10.77.0.0/24";
+    public string NodeName { get; set; } = Environment.MachineName;
+    public string? ConfigFile { get; set; }
+    /// <summary>NAT to the outside for the containers' subnet: off unless the operator asks for it.</summary>
+    public bool Nat { get; set; }
+    /// <summary>Host uid of container root for unprivileged containers (range of 65536 from here).</summary>
+    public int UidBase { get; set; } = 100000;
+    public bool Lxcfs { get; set; } = true;
+    /// <summary>Seconds between polls of kernel counters for limit events.</summary>
+    public int MonitorIntervalSeconds { get; set; } = 2;
+
+    public const string Usage = """
+        usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
+                     [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
+
+          --data-dir DIR     state, templates and containers (default /var/lib/hako)
+          --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
+          --listen HOST:PORT also serve the API over TCP; clients need the token in DATA-DIR/api.token
+          --bridge NAME      host bridge for containers (default hakobr0)
+          --subnet CIDR      containers' IPv4 subnet; the first address is the gateway (default 10.77.0.0/24)
+          --node-name NAME   this node's name (default: the host name)
+          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat)
+          --nat              masquerade the subnet to the outside (off by default)
+        """;
+
+    /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
+    public static HakodOptions Parse(string[] args)
+    {
+        var errors = new List<string>();
+        var flags = new Dictionary<string, string?>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            var key = eq > 0 ? a[..eq] : a;
+            string? value = eq > 0 ? a[(eq + 1)..] : null;
+            switch (key)
+            {
+                case "--nat" or "--no-lxcfs" or "--help" or "-h":
+                    flags[key] = "true";
+                    break;
+                case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config":
+                    if (value is null)
+                    {
+                        if (i + 1 >= args.Length)
+                        {
+                            errors.Add($"{key} needs a value");
+                            break;
+                        }
+
+                        value = args[++i];
+                    }
+
+                    flags[key] = value;
+                    break;
+                default:
+                    errors.Add($"unknown option '{a}'");
+                    break;
+            }
+        }
+
+        if (flags.ContainsKey("--help") || flags.ContainsKey("-h"))
+        {
+            throw new HelpRequestedException();
+        }
+
+        var o = new HakodOptions();
+        var config = flags.GetValueOrDefault("--config") ?? (File.Exists("/etc/hako/hakod.json") ? "/etc/hako/hakod.json" : null);
+        if (config is not null)
+        {
+            o.ConfigFile = config;
+            try
+            {
+                var fromFile = JsonSerializer.Deserialize(File.ReadAllText(config), OptionsJsonContext.Default.HakodOptions);
+                if (fromFile is not null)
+                {
+                    o = fromFile;
+                    o.ConfigFile = config;
+                }
+            }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            {
+                errors.Add($"config file {config}: {e.Message}");
+            }
+        }
+
+        void Set(string flag, Action<string> apply)
+        {
+            if (flags.TryGetValue(flag, out var v) && v is not null)
+            {
+                apply(v);
+            }
+        }
+
+        Set("--data-dir", v => o.DataDir = v);
+        Set("--socket", v => o.Socket = v);
+        Set("--listen", v => o.Listen = v);
+        Set("--bridge", v => o.Bridge = v);
+        Set("--subnet", v => o.Subnet = v);
+        Set("--node-name", v => o.NodeName = v);
+        if (flags.ContainsKey("--nat"))
+        {
+            o.Nat = true;
+        }
+
+        if (flags.ContainsKey("--no-lxcfs"))
+        {
+            o.Lxcfs = false;
+        }
+
+        errors.AddRange(o.Validate());
+        if (errors.Count > 0)
+        {
+            throw new HakoException(Contracts.ErrorCode.InvalidArgument, "invalid hakod settings", errors);
+        }
+
+        return o;
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        if (!Path.IsPathRooted(DataDir))
+        {
+            yield return $"--data-dir '{DataDir}' must be an absolute path";
+        }
+
+        if (!Path.IsPathRooted(Socket))
+        {
+            yield return $"--socket '{Socket}' must be an absolute path";
+        }
+
+        string? subnetError = null;
+        try
+        {
+            Ipv4Subnet.Parse(Subnet);
+        }
+        catch (HakoException e)
+        {
+            subnetError = e.Message;
+        }
+
+        if (subnetError is not null)
+        {
+            yield return subnetError;
+        }
+
+        if (Bridge.Length is 0 or > 15 || Bridge.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+        {
+            yield return $"--bridge '{Bridge}' must be 1-15 letters, digits, '-' or '_' (a Linux interface name)";
+        }
+
+        if (Core.Validation.Names.CheckName(NodeName.ToLowerInvariant(), "Node name") is { } nodeError)
+        {
+            yield return nodeError;
+        }
+
+        if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))
+        {
+            yield return $"--listen '{Listen}' is not HOST:PORT; use e.g. 127.0.0.1:8443";
+        }
+    }
+
+    /// <summary>The cgroup subtree of this node: unique per node name, so instances on one host don't collide.</summary>
+    public string CgroupParent => "hako-" + NodeName.ToLowerInvariant();
+}
+
+public sealed class HelpRequestedException : Exception;
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HakodOptions))]
+internal sealed partial class OptionsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
