@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Hako, starts hakod on its embedded default (SQLite under
+# /var/lib/hako), builds the busybox template and starts a first container, `demo`. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "run.sh: run as root (hakod manages containers, mounts and cgroups)" >&2
+  exit 1
+fi
+
+PREFIX=${HAKO_PREFIX:-/opt/hako}
+DATA_DIR=${HAKO_DATA_DIR:-/var/lib/hako}
+SOCKET=${HAKO_SOCKET:-/run/hako/hako.sock}
+LOG=/var/log/hako/hakod.log
+PIDFILE=/run/hako/hakod.pid
+
+./scripts/deps.sh
+
+echo "hako: building into $PREFIX"
+dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
+dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+ln -sf "$PREFIX/hakod/hakod" /usr/local/bin/hakod
+ln -sf "$PREFIX/hako/hako" /usr/local/bin/hako
+
+mkdir -p /run/hako /var/log/hako
+running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+if [ -d /run/systemd/system ]; then
+  install -m 0644 packaging/systemd/hakod.service /etc/systemd/system/hakod.service
+  systemctl daemon-reload
+  systemctl enable --now hakod
+  systemctl restart hakod
+elif running; then
+  echo "hako: restarting hakod (pid $(cat "$PIDFILE")) with the new build"
+  kill "$(cat "$PIDFILE")"
+  for _ in $(seq 100); do running || break; sleep 0.1; done
+fi
+if [ ! -d /run/systemd/system ]; then
+  setsid /usr/local/bin/hakod --data-dir "$DATA_DIR" --socket "$SOCKET" >>"$LOG" 2>&1 < /dev/null &
+  echo $! > "$PIDFILE"
+fi
+
+for _ in $(seq 100); do [ -S "$SOCKET" ] && hako --socket "$SOCKET" node >/dev/null 2>&1 && break; sleep 0.2; done
+if ! hako --socket "$SOCKET" node >/dev/null 2>&1; then
+  echo "hako: hakod did not come up; see $LOG" >&2
+  tail -20 "$LOG" >&2 || true
+  exit 1
+fi
+
+export HAKO_SOCKET=$SOCKET
+hako template show busybox >/dev/null 2>&1 || hako template build busybox
+if ! hako show demo >/dev/null 2>&1; then
+  hako create demo --template busybox --memory 256M --swap 0 --disk 2G --hostname demo.example.test
+fi
+hako start demo
+hako list
+
+cat <<EOF
+
+Hako is running (data dir $DATA_DIR, socket $SOCKET, log $LOG).
+Try:
+  hako exec demo -- hostname
+  hako enter demo
+  hako create web1 --template busybox --memory 256M --swap 0 --cpus 1 --cpulimit 50% --disk 2G --hostname web1.example.test --start
+  hako show web1 ; hako set web1 --memory 512M ; hako node
+  hako stop web1 ; hako destroy web1
+EOF
