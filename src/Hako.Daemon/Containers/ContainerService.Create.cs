@@ -15,6 +15,9 @@ public sealed partial class ContainerService
     public const long DefaultMemory = 512L << 20;
     public const long DefaultDisk = 10L << 30;
 
+    private static readonly TimeSpan? TestCreateDelay =
+        int.TryParse(Environment.GetEnvironmentVariable("HAKO_TEST_CREATE_DELAY_MS"), out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
+
     /// <summary>
     /// Checks a create request completely before anything is allocated, reporting every problem at once,
     /// then reserves the name and address with a row in state Creating.
@@ -120,6 +123,11 @@ public sealed partial class ContainerService
             await storage.CreateAsync(name, record.Limits.DiskBytes, RootUid(record) ?? 0, ct);
             op.Report(40, "mounting root");
             await storage.MountAsync(name, LowerDir(record), ct);
+            if (TestCreateDelay is { } delay)
+            {
+                await Task.Delay(delay, ct); // lets crash tests kill hakod while a create is half done
+            }
+
             op.Report(60, "writing configuration");
             WriteGuestFiles(record);
             lxc.WriteConfig(SpecFor(record, template));
