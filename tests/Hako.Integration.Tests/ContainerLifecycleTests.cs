@@ -16,7 +16,7 @@ public sealed class ContainerLifecycleTests(NodeFixture fx) : IClassFixture<Node
         await Node.CreateAsync(new CreateContainerRequest
         {
             Name = "life1", Template = "busybox", Memory = "256M", Swap = "0", Cpus = 1, CpuLimit = "50%",
-            Disk = "1G", Hostname = "life1.example.test", Nameservers = ["192.0.2.53"],
+            Disk = "1G", Hostname = "life1.example.test", Nameservers = ["198.51.100.53"],
         });
         var info = await Node.ShowAsync("life1");
         Assert.Equal("stopped", info.State);
@@ -27,7 +27,7 @@ public sealed class ContainerLifecycleTests(NodeFixture fx) : IClassFixture<Node
         Assert.Equal("running", (await Node.ShowAsync("life1")).State);
         var host = await Node.ExecAsync("life1", "hostname");
         Assert.Equal("life1.example.test", host.Stdout.Trim());
-        Assert.Contains("nameserver 192.0.2.53", (await Node.ExecAsync("life1", "cat", "/etc/resolv.conf")).Stdout);
+        Assert.Contains("nameserver 198.51.100.53", (await Node.ExecAsync("life1", "cat", "/etc/resolv.conf")).Stdout);
 
         await Node.StopAsync("life1");
         Assert.Equal("stopped", (await Node.ShowAsync("life1")).State);

@@ -129,11 +129,11 @@ public sealed class ResourceLimitTests(NodeFixture fx) : IClassFixture<NodeFixtu
         Assert.True(ping.ExitCode == 0, ping.Stdout + ping.Stderr);
 
         // Each has its own routing table: a route added in net1 does not appear in net2 or on the host.
-        Assert.Equal(0, (await Node.ExecAsync("net1", "ip", "route", "add", "192.0.2.0/24", "dev", "eth0")).ExitCode);
-        Assert.Contains("192.0.2.0/24", (await Node.ExecAsync("net1", "ip", "route")).Stdout);
-        Assert.DoesNotContain("192.0.2.0/24", (await Node.ExecAsync("net2", "ip", "route")).Stdout);
+        Assert.Equal(0, (await Node.ExecAsync("net1", "ip", "route", "add", "198.51.100.0/24", "dev", "eth0")).ExitCode);
+        Assert.Contains("198.51.100.0/24", (await Node.ExecAsync("net1", "ip", "route")).Stdout);
+        Assert.DoesNotContain("198.51.100.0/24", (await Node.ExecAsync("net2", "ip", "route")).Stdout);
         var hostRoutes = await Hako.Linux.Processes.ProcessRunner.CheckAsync("ip", ["route"]);
-        Assert.DoesNotContain("192.0.2.0/24", hostRoutes);
+        Assert.DoesNotContain("198.51.100.0/24", hostRoutes);
         await Node.DestroyAsync("net1");
         await Node.DestroyAsync("net2");
     }

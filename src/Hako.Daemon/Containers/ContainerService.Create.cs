@@ -153,6 +153,7 @@ public sealed partial class ContainerService
 
         await storage.DestroyAsync(name);
         lxc.DeleteContainerDir(name);
+        RemoveStaleCgroups(name);
     }
 
     private static ResourceLimits ParseLimits(List<string> errors, ResourceLimits current, string? memory, string? swap,

@@ -31,6 +31,7 @@ public sealed partial class ContainerService
             store.SetCounterBaseline(name, c, 0);
         }
 
+        RemoveStaleCgroups(name);
         await lxc.StartAsync(name, ct);
         store.UpdateContainer(r with { DesiredState = "running" });
         Log.ContainerAction(log, name, "started");

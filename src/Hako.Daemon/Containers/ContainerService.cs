@@ -42,6 +42,13 @@ public sealed partial class ContainerService(
             ? r
             : throw HakoException.NotFound($"Container {name} does not exist; see hako list");
 
+    /// <summary>LXC refuses to reuse the container's or its monitor's cgroup left over from the last run.</summary>
+    private void RemoveStaleCgroups(string name)
+    {
+        cgroups.RemoveIfEmpty(CgroupGroup(name));
+        cgroups.RemoveIfEmpty(LxcDriver.MonitorCgroupDir(CgroupGroup(name)));
+    }
+
     private int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
 
     private bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));

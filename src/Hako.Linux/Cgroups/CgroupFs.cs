@@ -44,6 +44,29 @@ internal sealed class CgroupFs
 
     public bool DirectoryExists(string relative) => Directory.Exists(PathOf(relative));
 
+    /// <summary>rmdir(2) of a cgroup tree, children first; cgroupfs only allows removing empty groups.</summary>
+    public void RemoveTree(string relative)
+    {
+        var dir = PathOf(relative);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var child in Directory.EnumerateDirectories(dir))
+        {
+            RemoveTree(Path.Combine(relative, Path.GetFileName(child)));
+        }
+
+        try
+        {
+            Directory.Delete(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
     /// <summary>The file's text without the trailing newline; null when the file (or its cgroup) is missing.</summary>
     public string? ReadString(string relative)
     {

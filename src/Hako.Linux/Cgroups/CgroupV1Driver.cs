@@ -141,6 +141,19 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         return HasProcesses(Path.Combine(controller, group));
     }
 
+    public void RemoveIfEmpty(string group)
+    {
+        if (IsPopulated(group))
+        {
+            return;
+        }
+
+        foreach (var controller in Directory.EnumerateDirectories(_fs.Root))
+        {
+            _fs.RemoveTree(Path.Combine(Path.GetFileName(controller), group));
+        }
+    }
+
     private bool HasProcesses(string dir)
     {
         var procs = _fs.ReadString(Path.Combine(dir, "cgroup.procs"));

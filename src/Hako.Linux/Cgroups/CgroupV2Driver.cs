@@ -116,6 +116,14 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         return CgroupFs.Value(_fs.ReadKeyValues(File(group, "cgroup.events")), "populated") == 1;
     }
 
+    public void RemoveIfEmpty(string group)
+    {
+        if (!IsPopulated(group))
+        {
+            _fs.RemoveTree(group);
+        }
+    }
+
     /// <summary>cpu.max is "$MAX $PERIOD", e.g. "50000 100000", or "max 100000" for no cap.</summary>
     private string CpuMax(long? quotaUs) =>
         $"{_fs.FormatLimit(quotaUs, "cpu.max")} {CgroupMapping.CfsPeriodUs.ToString(CultureInfo.InvariantCulture)}";

@@ -35,6 +35,12 @@ public interface ICgroupDriver
 
     /// <summary>True when some process lives in the group or below it. Reads files only; never spawns a process.</summary>
     bool IsPopulated(string group);
+
+    /// <summary>
+    /// Removes a group and its children if no process is in them (stale groups left after a stop,
+    /// which LXC refuses to reuse); a populated group is left alone. Missing groups are fine.
+    /// </summary>
+    void RemoveIfEmpty(string group);
 }
 
 /// <summary>What the kernel reports for a cgroup. Null means the file is missing on this host or the group does not exist.</summary>

@@ -36,8 +36,11 @@ public sealed partial class LxcDriver
         sb.AppendLine($"lxc.uts.name = {s.Hostname}");
         sb.AppendLine($"lxc.init.cmd = {s.Init}");
         sb.AppendLine($"lxc.signal.halt = {s.HaltSignal}");
-        // Our own cgroup subtree per node, so two hakod instances never share a cgroup path.
-        sb.AppendLine($"lxc.cgroup.dir = {s.CgroupDir}");
+        // Our own cgroup subtree per node, so two hakod instances never share a cgroup path. With the plain
+        // lxc.cgroup.dir key LXC 5 would nest the payload one level down (DIR/lxc.payload.NAME); these two keys
+        // put the container exactly at DIR and its monitor process in a sibling tree.
+        sb.AppendLine($"lxc.cgroup.dir.container = {s.CgroupDir}");
+        sb.AppendLine($"lxc.cgroup.dir.monitor = {MonitorCgroupDir(s.CgroupDir)}");
         sb.AppendLine("lxc.tty.max = 0");
         sb.AppendLine("lxc.pty.max = 64");
         if (s.Bridge is not null && s.Ipv4Cidr is not null)
@@ -70,6 +73,13 @@ public sealed partial class LxcDriver
         sb.AppendLine($"lxc.log.file = {logFile}");
         sb.AppendLine("lxc.log.level = WARN");
         return sb.ToString();
+    }
+
+    /// <summary>hako-node/web1 → hako-node.monitor/web1: LXC's monitor process lives outside the container's limits.</summary>
+    public static string MonitorCgroupDir(string cgroupDir)
+    {
+        var slash = cgroupDir.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? cgroupDir + ".monitor" : $"{cgroupDir[..slash]}.monitor{cgroupDir[slash..]}";
     }
 
     /// <summary>Writes the config atomically (temp file + rename) so a crash never leaves half a config.</summary>
