@@ -37,7 +37,8 @@ internal static class OperationProgress
 
     private static async Task<OperationInfo> FollowWithBarAsync(CliContext cli, OperationInfo operation, string title, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out) });
+        // The caller checked that stdout is a terminal; Spectre cannot see that through a TextWriter.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out), Interactive = InteractionSupport.Yes });
         OperationInfo? finished = null;
         await console.Progress()
             .AutoClear(false)
