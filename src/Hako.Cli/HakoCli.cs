@@ -72,6 +72,12 @@ internal static class HakoCli
             environment.Error.WriteLine("error: interrupted");
             return ExitCodes.Interrupted;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            // e.g. stdout closed by `| head`, or lxc-attach not executable: say what, without a stack trace.
+            environment.Error.WriteLine("error: " + ex.Message);
+            return ExitCodes.Error;
+        }
     }
 
     /// <summary>error: MESSAGE, then each reported problem on its own line (validation reports all of them).</summary>
