@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
+using Hako.Cli.Output;
+using Hako.Client;
+
+namespace Hako.Cli;
+
+/// <summary>What one command's action works with: parsed global options, output streams, and the client (made on first use).</summary>
+internal sealed class CliContext : IDisposable
+{
+    private HakoClient? _client;
+
+    public CliContext(CliEnvironment environment, GlobalOptions globals, ParseResult parseResult)
+    {
+        Environment = environment;
+        ParseResult = parseResult;
+        SocketOption = parseResult.GetValue(globals.Socket);
+        Json = parseResult.GetValue(globals.Json);
+        Quiet = parseResult.GetValue(globals.Quiet);
+    }
+
+    public CliEnvironment Environment { get; }
+
+    public ParseResult ParseResult { get; }
+
+    public string? SocketOption { get; }
+
+    public bool Json { get; }
+
+    public bool Quiet { get; }
+
+    public TextWriter Out => Environment.Out;
+
+    public TextWriter Error => Environment.Error;
+
+    /// <summary>Progress bars only for a person watching: a terminal, and neither --json nor --quiet.</summary>
+    public bool Interactive => Environment.OutputIsTerminal && !Json && !Quiet;
+
+    public HakoClient Client => _client ??= new HakoClient(HakoEndpoint.Resolve(SocketOption, Environment.GetVariable));
+
+    /// <summary>One line of human output, suppressed by --quiet and --json.</summary>
+    public void Say(string line)
+    {
+        if (!Quiet && !Json)
+        {
+            Out.WriteLine(line);
+        }
+    }
+
+    public void Warn(string line) => Error.WriteLine("warning: " + line);
+
+    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo) => JsonOutput.Write(Out, value, typeInfo);
+
+    public void Dispose() => _client?.Dispose();
+}

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Hako.Contracts;
+
+namespace Hako.Cli.Commands;
+
+/// <summary>
+/// hako exec NAME -- CMD ARGS and hako enter NAME. On the node (unix socket) they run lxc-attach directly
+/// with inherited stdio, so output streams and a TTY works; over HAKO_URL exec uses the buffered API form.
+/// </summary>
+internal sealed class ExecCommand : HakoCommand
+{
+    private static readonly string[] LoginShell = ["/bin/sh", "-l"];
+
+    private readonly Argument<string> _name = ContainerName();
+    private readonly Argument<string[]> _command = new("command") { Description = "Command and arguments (after --)", Arity = ArgumentArity.OneOrMore, HelpName = "CMD" };
+    private readonly bool _enter;
+
+    public ExecCommand(CliEnvironment environment, GlobalOptions globals, bool enter)
+        : base(enter ? "enter" : "exec",
+            enter ? "Open a login shell in a running container (type exit to leave)" : "Run a command in a running container: hako exec NAME -- CMD ARGS",
+            environment, globals)
+    {
+        _enter = enter;
+        Arguments.Add(_name);
+        if (!enter)
+        {
+            Arguments.Add(_command);
+        }
+    }
+
+    internal IReadOnlyList<string> GetCommand(ParseResult r) => _enter ? LoginShell : r.GetValue(_command) ?? [];
+
+    protected override async Task<int> RunAsync(CliContext cli, ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var name = parseResult.GetValue(_name)!;
+        var command = GetCommand(parseResult);
+        var container = await cli.Client.GetContainerAsync(name, cancellationToken).ConfigureAwait(false);
+        if (container.State != "running")
+        {
+            throw new CliException($"Container {name} is not running; start it with: hako start {name}");
+        }
+
+        if (cli.Client.Endpoint.IsLocal && container.LxcPath is { Length: > 0 } lxcPath
+            && LxcAttach.FindExecutable(cli.Environment.GetVariable) is { } lxcAttach)
+        {
+            var arguments = LxcAttach.BuildArguments(lxcPath, container.Name, command, cli.Environment.GetVariable("TERM"));
+            if (_enter)
+            {
+                cli.Error.WriteLine($"Entering {name}; type 'exit' to leave.");
+            }
+
+            var exitCode = await LxcAttach.RunAsync(lxcAttach, arguments).ConfigureAwait(false);
+            if (_enter)
+            {
+                cli.Error.WriteLine($"Left {name}.");
+            }
+
+            return exitCode;
+        }
+
+        if (_enter)
+        {
+            throw new CliException(cli.Client.Endpoint.IsLocal
+                ? "hako enter needs lxc-attach on this node (apt-get install lxc) and hakod to report the container's LXC path"
+                : $"hako enter needs a terminal on the node itself; over HAKO_URL use: hako exec {name} -- CMD ARGS");
+        }
+
+        // Remote (or no lxc-attach here): the buffered API form. Piped stdin is sent along.
+        var stdin = cli.Environment.InputIsRedirected
+            ? await cli.Environment.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        var result = await cli.Client.ExecAsync(name, new ExecRequest { Command = command, Stdin = stdin }, cancellationToken)
+            .ConfigureAwait(false);
+        if (cli.Json)
+        {
+            cli.WriteJson(result, HakoJsonContext.Default.ExecResult);
+        }
+        else
+        {
+            cli.Out.Write(result.Stdout);
+            cli.Error.Write(result.Stderr);
+        }
+
+        return result.ExitCode;
+    }
+}
+
+/// <summary>Runs lxc-attach as a child with the terminal handed over (no redirection) and returns its exit code.</summary>
+internal static class LxcAttach
+{
+    private const string DefaultPath = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public static string? FindExecutable(Func<string, string?> getVariable)
+    {
+        var path = getVariable("PATH");
+        var directories = string.IsNullOrEmpty(path) ? DefaultPath.Split(':') : [.. path.Split(':'), .. DefaultPath.Split(':')];
+        foreach (var directory in directories)
+        {
+            if (directory.Length == 0)
+            {
+                continue;
+            }
+
+            var candidate = Path.Join(directory, "lxc-attach");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// lxc-attach -P LXCPATH -n NAME --clear-env --set-var PATH=... --set-var HOME=/root [--set-var TERM=...] -- CMD ARGS.
+    /// The host's environment is cleared so nothing of the operator's session leaks into the container; TERM is
+    /// kept so a shell in the container can draw.
+    /// </summary>
+    public static List<string> BuildArguments(string lxcPath, string name, IReadOnlyList<string> command, string? term)
+    {
+        var arguments = new List<string>(12 + command.Count)
+        {
+            "-P", lxcPath,
+            "-n", name,
+            "--clear-env",
+            "--set-var", "PATH=" + DefaultPath,
+            "--set-var", "HOME=/root",
+        };
+        if (!string.IsNullOrEmpty(term))
+        {
+            arguments.Add("--set-var");
+            arguments.Add("TERM=" + term);
+        }
+
+        arguments.Add("--");
+        arguments.AddRange(command);
+        return arguments;
+    }
+
+    public static async Task<int> RunAsync(string executable, IReadOnlyList<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(executable) { UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // Ctrl-C and Ctrl-\ reach the whole foreground process group: the child decides what they mean;
+        // hako stays alive to pass on its exit code.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
+        using var process = Process.Start(startInfo)
+            ?? throw new CliException($"Could not start {executable}");
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Hako.Contracts;
+
+namespace Hako.Cli.Output;
+
+/// <summary>`hako node` and the template tables.</summary>
+internal static class NodeViews
+{
+    public static string RenderNode(NodeInfo node)
+    {
+        var grid = new KeyValueGrid()
+            .Add("Node", node.NodeName)
+            .Add("hakod", node.Version)
+            .Add("cgroup", node.CgroupVersion)
+            .Add("Network", $"{node.Bridge ?? "-"} {node.Subnet ?? ""}".TrimEnd() + (node.Nat ? " (NAT on)" : " (no NAT)"))
+            .Add("lxcfs", node.Lxcfs ? "yes" : "no")
+            .Add("Data dir", node.DataDir ?? "-")
+            .Add("Containers", $"{node.Containers.ToString(CultureInfo.InvariantCulture)} ({node.RunningContainers.ToString(CultureInfo.InvariantCulture)} running)");
+
+        // Committed may pass capacity on purpose (best-effort overselling); the percentage shows by how much.
+        var table = new TextTable("RESOURCE", "CAPACITY", "COMMITTED", "USED", "FREE");
+        table.AddRow("memory", Sizes.Format(node.Capacity.MemoryBytes), WithShare(node.Committed.MemoryBytes, node.Capacity.MemoryBytes),
+            WithShare(node.Used.MemoryBytes, node.Capacity.MemoryBytes), Sizes.Format(Math.Max(0, node.Capacity.MemoryBytes - node.Used.MemoryBytes)));
+        table.AddRow("swap", Sizes.Format(node.Capacity.SwapBytes), WithShare(node.Committed.SwapBytes, node.Capacity.SwapBytes),
+            WithShare(node.Used.SwapBytes, node.Capacity.SwapBytes), Sizes.Format(Math.Max(0, node.Capacity.SwapBytes - node.Used.SwapBytes)));
+        table.AddRow("cpus", Sizes.FormatCpus(node.Capacity.Cpus), Sizes.FormatCpus(node.Committed.Cpus) + Share(node.Committed.Cpus, node.Capacity.Cpus),
+            Sizes.FormatCpus(node.Used.Cpus) + Share(node.Used.Cpus, node.Capacity.Cpus), Sizes.FormatCpus(Math.Max(0, node.Capacity.Cpus - node.Used.Cpus)));
+        table.AddRow("disk", Sizes.Format(node.Capacity.DiskBytes), WithShare(node.Committed.DiskBytes, node.Capacity.DiskBytes),
+            WithShare(node.Used.DiskBytes, node.Capacity.DiskBytes), Sizes.Format(Math.Max(0, node.Capacity.DiskBytes - node.Used.DiskBytes)));
+        return grid.Render() + "\n" + table.Render();
+    }
+
+    public static string RenderTemplates(IEnumerable<TemplateInfo> templates)
+    {
+        var table = new TextTable("NAME", "SOURCE", "SIZE", "FILES", "CONTAINERS", "CREATED");
+        foreach (var t in templates.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            table.AddRow(t.Name, t.Source, Sizes.Format(t.SizeBytes), t.Files.ToString(CultureInfo.InvariantCulture),
+                t.Containers.Count.ToString(CultureInfo.InvariantCulture), ContainerViews.FormatTime(t.CreatedAt));
+        }
+
+        return table.Render();
+    }
+
+    public static string RenderTemplate(TemplateInfo t) => new KeyValueGrid()
+        .Add("Name", t.Name)
+        .Add("Source", t.Source)
+        .Add("Description", t.Description ?? "-")
+        .Add("Size", Sizes.Format(t.SizeBytes))
+        .Add("Files", t.Files.ToString(CultureInfo.InvariantCulture))
+        .Add("Content hash", t.ContentHash ?? "-")
+        .Add("Created", ContainerViews.FormatTime(t.CreatedAt))
+        .Add("Containers", t.Containers.Count == 0 ? "none" : string.Join(", ", t.Containers))
+        .Render();
+
+    public static string RenderOperations(IEnumerable<OperationInfo> operations)
+    {
+        var table = new TextTable("ID", "KIND", "TARGET", "STATUS", "PROGRESS", "STEP", "CREATED");
+        foreach (var o in operations.OrderBy(o => o.CreatedAt))
+        {
+            table.AddRow(o.Id, o.Kind, o.Target, o.Status, o.Progress.ToString(CultureInfo.InvariantCulture) + "%",
+                o.Error?.Detail ?? o.Error?.Title ?? o.Step ?? "", ContainerViews.FormatTime(o.CreatedAt));
+        }
+
+        return table.Render();
+    }
+
+    private static string WithShare(long value, long capacity) => Sizes.Format(value) + Share(value, capacity);
+
+    private static string Share(double value, double capacity) =>
+        capacity > 0 ? " (" + (value * 100 / capacity).ToString("0", CultureInfo.InvariantCulture) + "%)" : "";
+}

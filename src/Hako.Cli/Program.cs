@@ -1,0 +1,3 @@
+using Hako.Cli;
+
+return await HakoCli.RunAsync(args, CliEnvironment.FromConsole()).ConfigureAwait(false);
