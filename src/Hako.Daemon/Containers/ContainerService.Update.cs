@@ -43,15 +43,16 @@ public sealed partial class ContainerService
         };
 
         var running = IsRunning(name);
-        if (running)
-        {
-            // Live first: if the kernel refuses (e.g. memory below current use), nothing is persisted.
-            cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits.Cpus));
-        }
-
+        // The disk first: it is the step most likely to be refused, and it undoes itself when it is.
         if (limits.DiskBytes is { } disk && disk != r.Limits.DiskBytes)
         {
-            await storage.GrowAsync(name, disk, ct);
+            await storage.GrowAsync(name, disk, running, LowerDir(r), ct);
+        }
+
+        if (running)
+        {
+            // Live: if the kernel refuses (e.g. memory below current use), nothing is persisted.
+            cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits.Cpus));
         }
 
         store.UpdateContainer(updated);

@@ -80,8 +80,12 @@ public sealed class PrivateArea(NodePaths paths)
         File.Delete(paths.PrivateImage(name));
     }
 
-    /// <summary>Grows the image online: enlarge the file, tell the loop device, resize2fs the mounted fs.</summary>
-    public async Task GrowAsync(string name, long newBytes, CancellationToken ct = default)
+    /// <summary>
+    /// Grows the image. Online (container running): enlarge the file, tell the loop device, resize2fs the
+    /// mounted fs — the kernel's ext4 online resize needs CAP_SYS_RESOURCE. Offline (stopped): unmount,
+    /// e2fsck, resize2fs the image, remount. <paramref name="templateRootfs"/> is needed to remount the root.
+    /// </summary>
+    public async Task GrowAsync(string name, long newBytes, bool running, string templateRootfs, CancellationToken ct = default)
     {
         var image = paths.PrivateImage(name);
         if (!File.Exists(image))
@@ -94,7 +98,7 @@ public sealed class PrivateArea(NodePaths paths)
         if (newBytes < current)
         {
             throw new HakoException(ErrorCode.InvalidArgument,
-                $"Disk quota can only grow online ({Core.Units.Size.Format(current)} now, {Core.Units.Size.Format(newBytes)} asked); shrinking is not supported");
+                $"Disk quota can only grow ({Core.Units.Size.Format(current)} now, {Core.Units.Size.Format(newBytes)} asked); shrinking is not supported");
         }
 
         if (newBytes == current)
@@ -102,22 +106,37 @@ public sealed class PrivateArea(NodePaths paths)
             return;
         }
 
-        await using (var f = new FileStream(image, FileMode.Open, FileAccess.Write))
+        if (!running)
         {
-            f.SetLength(newBytes);
-        }
-
-        var loop = FindLoopDevice(image);
-        if (loop is not null)
-        {
-            await ProcessRunner.CheckAsync("losetup", ["-c", loop], ct: ct);
-            await ProcessRunner.CheckAsync("resize2fs", [loop], ct: ct);
-        }
-        else
-        {
+            await UnmountAsync(name, ct);
+            SetLength(image, newBytes);
             await ProcessRunner.CheckAsync("e2fsck", ["-f", "-p", image], ct: ct);
             await ProcessRunner.CheckAsync("resize2fs", [image], ct: ct);
+            await MountAsync(name, templateRootfs, ct);
+            return;
         }
+
+        var loop = FindLoopDevice(image) ?? throw new HakoException(ErrorCode.Internal, $"The private area of {name} is not mounted");
+        SetLength(image, newBytes);
+        await ProcessRunner.CheckAsync("losetup", ["-c", loop], ct: ct);
+        var r = await ProcessRunner.RunAsync("resize2fs", [loop], ct: ct);
+        if (!r.Ok)
+        {
+            // Put the file and the loop device back as they were, so nothing changed.
+            SetLength(image, current);
+            await ProcessRunner.RunAsync("losetup", ["-c", loop], ct: ct);
+            var why = r.Stderr.Contains("Permission denied", StringComparison.Ordinal)
+                ? "the kernel refused ext4 online resize: hakod lacks CAP_SYS_RESOURCE on this host (a sandbox that drops it)"
+                : r.Stderr.Trim();
+            throw new HakoException(ErrorCode.Unsupported,
+                $"Could not grow the disk of running container {name} online: {why}. Stop it (hako stop {name}) and run the same hako set again to grow it offline");
+        }
+    }
+
+    private static void SetLength(string image, long bytes)
+    {
+        using var f = new FileStream(image, FileMode.Open, FileAccess.Write);
+        f.SetLength(bytes);
     }
 
     public Statvfs.FsUsage? Usage(string name)
