@@ -19,7 +19,9 @@ PIDFILE=/run/hako/hakod.pid
 
 echo "hako: building into $PREFIX"
 dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
-dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+# The CLI is published Native AOT: ~5 ms to start instead of ~80 ms (docs/cli.md); plain JIT if AOT can't build.
+dotnet publish src/Hako.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$PREFIX/hako" --verbosity quiet -nologo \
+  || dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
 ln -sf "$PREFIX/hakod/hakod" /usr/local/bin/hakod
 ln -sf "$PREFIX/hako/hako" /usr/local/bin/hako
 

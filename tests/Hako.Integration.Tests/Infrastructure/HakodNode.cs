@@ -243,5 +243,6 @@ public sealed class HakodNode : IAsyncDisposable
         }
 
         await HostCleanup.SweepAsync(DataDir, Bridge, $"hako-{NodeName}");
+        await HostCleanup.SweepAsync(DataDir, Bridge, $"hako-{NodeName}.monitor");
     }
 }
