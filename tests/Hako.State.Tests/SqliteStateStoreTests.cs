@@ -1,0 +1,78 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.State.Sqlite;
+
+namespace Hako.State.Tests;
+
+public sealed class SqliteStateStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hako-state-").FullName;
+
+    private string Db => Path.Combine(_dir, "hako.db");
+
+    private static ContainerRecord Record(string name, string? ip) => new()
+    {
+        Name = name,
+        Template = "busybox",
+        Hostname = name,
+        Ip = ip,
+        Nameservers = ["198.51.100.53", "198.51.100.54"],
+        Limits = new ResourceLimits { MemoryBytes = 256L << 20, SwapBytes = 0, CpuLimitPercent = 50, Processes = 100, DiskBytes = 2L << 30 },
+        CreatedAt = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Fact]
+    public void NewDatabase_IsMigratedToTheLatestSchema_InWalMode()
+    {
+        using var store = new SqliteStateStore(Db);
+        Assert.Equal(SqliteSchema.Steps.Length, store.SchemaVersion);
+        Assert.True(File.Exists(Db + "-wal") || File.Exists(Db));
+    }
+
+    [Fact]
+    public void Insert_RoundTripsEveryField()
+    {
+        using (var store = new SqliteStateStore(Db))
+        {
+            Assert.True(store.TryInsertContainer(Record("web1", "10.77.0.2")));
+        }
+
+        using var reopened = new SqliteStateStore(Db);
+        var r = reopened.GetContainer("web1")!;
+        Assert.Equal(Record("web1", "10.77.0.2").Limits, r.Limits);
+        Assert.Equal(["198.51.100.53", "198.51.100.54"], r.Nameservers);
+        Assert.Equal(RecordStatus.Creating, r.Status);
+    }
+
+    [Fact]
+    public void Insert_DuplicateNameOrIp_IsRefused()
+    {
+        using var store = new SqliteStateStore(Db);
+        Assert.True(store.TryInsertContainer(Record("web1", "10.77.0.2")));
+        Assert.False(store.TryInsertContainer(Record("web1", "10.77.0.3")));
+        Assert.False(store.TryInsertContainer(Record("web2", "10.77.0.2")));
+        Assert.True(store.TryInsertContainer(Record("web2", "10.77.0.3")));
+    }
+
+    [Fact]
+    public void LimitEvents_AccumulateAndAreDeletedWithTheContainer()
+    {
+        using var store = new SqliteStateStore(Db);
+        store.TryInsertContainer(Record("web1", "10.77.0.2"));
+        var t = DateTimeOffset.UtcNow;
+        store.AddLimitEvent("web1", "oom_kill", 1, t, "killed");
+        store.AddLimitEvent("web1", "oom_kill", 2, t.AddSeconds(5), null);
+        var e = Assert.Single(store.GetLimitEvents("web1"));
+        Assert.Equal(3, e.Count);
+        Assert.Equal("killed", e.Detail);
+        store.SetCounterBaseline("web1", "oom_kill", 3);
+        Assert.Equal(3, store.GetCounterBaseline("web1", "oom_kill"));
+
+        store.DeleteContainer("web1");
+        Assert.Null(store.GetContainer("web1"));
+        Assert.Empty(store.GetLimitEvents("web1"));
+        Assert.Null(store.GetCounterBaseline("web1", "oom_kill"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}
