@@ -19,6 +19,11 @@ public sealed partial class LxcDriver
     /// <summary>Clean shutdown through init (the template's halt signal), then kill after the timeout; or kill at once.</summary>
     public async Task StopAsync(string name, bool force, int timeoutSeconds, CancellationToken ct = default)
     {
+        if (force && await KillAsync(name, ct))
+        {
+            return;
+        }
+
         string[] args = force
             ? ["-P", LxcPath, "-n", name, "-k"]
             : ["-P", LxcPath, "-n", name, "-t", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
@@ -28,6 +33,32 @@ public sealed partial class LxcDriver
         {
             throw new HakoException(ErrorCode.Internal, $"Container {name} did not stop: {r.Stderr.Trim()}");
         }
+    }
+
+    /// <summary>
+    /// SIGKILL to the container's init ends its whole pid namespace; LXC's monitor then tears down the
+    /// rest within milliseconds. (`lxc-stop -k` does the same but spends a fixed second waiting.)
+    /// False when there was nothing to kill or LXC did not report it stopped in time.
+    /// </summary>
+    private async Task<bool> KillAsync(string name, CancellationToken ct)
+    {
+        if (await GetInitPidAsync(name, ct) is not { } pid)
+        {
+            return !await IsRunningAsync(name, ct);
+        }
+
+        Linux.Interop.Signals.Kill(pid, Linux.Interop.Signals.SigKill);
+        for (var i = 0; i < 400; i++)
+        {
+            if (await GetStateAsync(name, ct) == "STOPPED")
+            {
+                return true;
+            }
+
+            await Task.Delay(5, ct);
+        }
+
+        return false;
     }
 
     public async Task<bool> IsRunningAsync(string name, CancellationToken ct = default) =>
