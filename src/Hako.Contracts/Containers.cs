@@ -19,6 +19,8 @@ public sealed record CreateContainerRequest
     public IReadOnlyList<string>? Nameservers { get; init; }
     public bool OnBoot { get; init; }
     public bool Privileged { get; init; }
+    /// <summary>"bridge" (default: a veth on the node's bridge with a static address) or "none" (loopback only).</summary>
+    public string? Network { get; init; }
     /// <summary>Start the container once it is created.</summary>
     public bool Start { get; init; }
 }

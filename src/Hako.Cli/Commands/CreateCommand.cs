@@ -14,6 +14,7 @@ internal sealed class CreateCommand : HakoCommand
     private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "DNS server for /etc/resolv.conf (repeatable)", HelpName = "IP" };
     private readonly Option<bool> _onBoot = new("--onboot") { Description = "Start the container when hakod starts" };
     private readonly Option<bool> _privileged = new("--privileged") { Description = "Run without a user namespace: container root is host root (avoid)" };
+    private readonly Option<string?> _network = new("--network") { Description = "bridge (default: a static IPv4 on the node's bridge) or none (loopback only)", HelpName = "bridge|none" };
     private readonly Option<bool> _start = new("--start") { Description = "Start the container once it is created" };
 
     public CreateCommand(CliEnvironment environment, GlobalOptions globals)
@@ -27,6 +28,7 @@ internal sealed class CreateCommand : HakoCommand
         Options.Add(_nameservers);
         Options.Add(_onBoot);
         Options.Add(_privileged);
+        Options.Add(_network);
         Options.Add(_start);
     }
 
@@ -49,6 +51,7 @@ internal sealed class CreateCommand : HakoCommand
             Nameservers = nameservers is { Length: > 0 } ? nameservers : null,
             OnBoot = r.GetValue(_onBoot),
             Privileged = r.GetValue(_privileged),
+            Network = r.GetValue(_network),
             Start = r.GetValue(_start),
         };
     }

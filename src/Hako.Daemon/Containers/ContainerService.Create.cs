@@ -61,7 +61,19 @@ public sealed partial class ContainerService
 
             var taken = all.Where(c => c.Ip is not null).Select(c => c.Ip!).ToHashSet();
             string? ip = null;
-            if (req.Ip is not null)
+            var network = req.Network ?? "bridge";
+            if (network is not ("bridge" or "none"))
+            {
+                errors.Add($"Network '{req.Network}' is unknown; use 'bridge' (default) or 'none'");
+            }
+            else if (network == "none")
+            {
+                if (req.Ip is not null)
+                {
+                    errors.Add("--ip needs a network; drop --network none or --ip");
+                }
+            }
+            else if (req.Ip is not null)
             {
                 if (_subnet.CheckRequested(req.Ip, taken) is { } ipError)
                 {
