@@ -104,6 +104,21 @@ public sealed class ResourceLimitTests(NodeFixture fx) : IClassFixture<NodeFixtu
     }
 
     [SkippableFact]
+    public async Task Privileged_IsAnExplicitOptIn_WithRootOwnedFiles()
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        await Node.CreateAsync(new CreateContainerRequest { Name = "priv1", Template = "busybox", Disk = "256M", Privileged = true, Start = true });
+        var info = await Node.ShowAsync("priv1");
+        Assert.True(info.Privileged);
+        Assert.Equal(0, info.HostRootUid);
+        var uidLine = File.ReadLines($"/proc/{info.InitPid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+        Assert.Equal("0", uidLine.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+        // Its template copy has owners back at 0, so files inside are root's, not uid 100000's.
+        Assert.Equal("0:0", (await Node.ExecAsync("priv1", "stat", "-c", "%u:%g", "/bin/busybox")).Stdout.Trim());
+        await Node.DestroyAsync("priv1");
+    }
+
+    [SkippableFact]
     public async Task Template_SecondContainer_AddsUnderOneMegabyte()
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);

@@ -134,7 +134,7 @@ public sealed partial class ContainerService
             op.Report(10, "creating private area");
             await storage.CreateAsync(name, record.Limits.DiskBytes, RootUid(record) ?? 0, ct);
             op.Report(40, "mounting root");
-            await storage.MountAsync(name, LowerDir(record), ct);
+            await storage.MountAsync(name, await LowerDirAsync(record, ct), ct);
             if (TestCreateDelay is { } delay)
             {
                 await Task.Delay(delay, ct); // lets crash tests kill hakod while a create is half done

@@ -23,7 +23,7 @@ public sealed partial class ContainerService
     {
         var r = Require(name);
         // Remount after a host reboot and rewrite the config from the database before every start.
-        await storage.MountAsync(name, LowerDir(r), ct);
+        await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteConfig(r);
         // A new start makes new cgroups whose counters start at zero.
         foreach (var c in Counters)
@@ -92,7 +92,7 @@ public sealed partial class ContainerService
     internal async Task StartPrepareAsync(string name, CancellationToken ct)
     {
         var r = Require(name);
-        await storage.MountAsync(name, LowerDir(r), ct);
+        await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteConfig(r);
     }
 

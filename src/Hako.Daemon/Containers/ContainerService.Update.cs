@@ -46,7 +46,7 @@ public sealed partial class ContainerService
         // The disk first: it is the step most likely to be refused, and it undoes itself when it is.
         if (limits.DiskBytes is { } disk && disk != r.Limits.DiskBytes)
         {
-            await storage.GrowAsync(name, disk, running, LowerDir(r), ct);
+            await storage.GrowAsync(name, disk, running, await LowerDirAsync(r, ct), ct);
         }
 
         if (running)

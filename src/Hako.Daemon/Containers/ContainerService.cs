@@ -97,6 +97,7 @@ public sealed partial class ContainerService(
     /// <summary>Writes the LXC config from the record: used by create, set and reconcile.</summary>
     internal void WriteConfig(ContainerRecord r) => lxc.WriteConfig(SpecFor(r, RequireTemplate(r.Template)));
 
-    /// <summary>The template's rootfs for this container: the shifted copy, or the privileged (unshifted) one.</summary>
-    private string LowerDir(ContainerRecord r) => RequireTemplate(r.Template).RootfsPath;
+    /// <summary>The template's rootfs for this container: the shared shifted copy, or the privileged (unshifted) one.</summary>
+    private async Task<string> LowerDirAsync(ContainerRecord r, CancellationToken ct) =>
+        r.Privileged ? await templates.EnsurePrivilegedRootfsAsync(r.Template, ct) : RequireTemplate(r.Template).RootfsPath;
 }
