@@ -1,4 +1,5 @@
 using Hako.Core.Containers;
+using Hako.Linux.Files;
 using Hako.Linux.Interop;
 
 namespace Hako.Daemon.Containers;
@@ -49,6 +50,6 @@ public sealed partial class ContainerService
 
         File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
         var uid = RootUid(r) ?? 0;
-        ChownInterop.Chown(path, uid, uid);
+        UnixFile.Lchown(path, (uint)uid, (uint)uid);
     }
 }

@@ -26,7 +26,10 @@ public sealed partial class ContainerService
         var info = ToInfo(r, detailed: true);
         if (info.State == "running")
         {
-            info = info with { InitPid = await lxc.GetInitPidAsync(name, ct) };
+            // The container's init is the member of its cgroup that is pid 1 of its own namespace: a few
+            // file reads instead of spawning lxc-info, which keeps `hako exec`'s lookup cheap.
+            var pid = cgroups.Processes(CgroupGroup(name)).FirstOrDefault(p => ProcStatus.IsNamespaceInit(p));
+            info = info with { InitPid = pid != 0 ? pid : await lxc.GetInitPidAsync(name, ct) };
         }
 
         return info;

@@ -44,6 +44,10 @@ internal sealed class CgroupFs
 
     public bool DirectoryExists(string relative) => Directory.Exists(PathOf(relative));
 
+    /// <summary>cgroup.procs: one pid per line, "1234\n1240\n".</summary>
+    public static IReadOnlyList<int> ParsePids(string? text) =>
+        text is null ? [] : [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+
     /// <summary>rmdir(2) of a cgroup tree, children first; cgroupfs only allows removing empty groups.</summary>
     public void RemoveTree(string relative)
     {

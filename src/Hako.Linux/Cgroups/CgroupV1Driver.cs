@@ -141,6 +141,13 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         return HasProcesses(Path.Combine(controller, group));
     }
 
+    public IReadOnlyList<int> Processes(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var controller = _fs.DirectoryExists("pids") ? "pids" : "memory";
+        return CgroupFs.ParsePids(_fs.ReadString(Path.Combine(controller, group, "cgroup.procs")));
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (IsPopulated(group))

@@ -116,6 +116,12 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         return CgroupFs.Value(_fs.ReadKeyValues(File(group, "cgroup.events")), "populated") == 1;
     }
 
+    public IReadOnlyList<int> Processes(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        return CgroupFs.ParsePids(_fs.ReadString(File(group, "cgroup.procs")));
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (!IsPopulated(group))

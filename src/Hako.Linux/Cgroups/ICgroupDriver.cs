@@ -41,6 +41,9 @@ public interface ICgroupDriver
     /// which LXC refuses to reuse); a populated group is left alone. Missing groups are fine.
     /// </summary>
     void RemoveIfEmpty(string group);
+
+    /// <summary>The pids in the group itself (its cgroup.procs), without spawning anything; empty when it does not exist.</summary>
+    IReadOnlyList<int> Processes(string group);
 }
 
 /// <summary>What the kernel reports for a cgroup. Null means the file is missing on this host or the group does not exist.</summary>

@@ -1,5 +1,6 @@
 using Hako.Contracts;
 using Hako.Core.Errors;
+using Hako.Linux.Files;
 using Hako.Linux.Interop;
 using Hako.Linux.Mounts;
 using Hako.Linux.Processes;
@@ -37,7 +38,7 @@ public sealed class PrivateArea(NodePaths paths)
         Directory.CreateDirectory(upper);
         Directory.CreateDirectory(paths.Work(name));
         // The overlay's root takes its owner from the upper dir: it must be the container's root.
-        ChownInterop.Chown(upper, rootUid, rootUid);
+        UnixFile.Lchown(upper, (uint)rootUid, (uint)rootUid);
         File.SetUnixFileMode(upper, (UnixFileMode)0b111_101_101);
     }
 
