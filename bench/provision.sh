@@ -13,6 +13,8 @@
 # this script starts the LXD daemon itself it runs it in an empty network namespace (only lo), so
 # LXD's own start-up fetch of instance types cannot reach anything. Forwarding/NAT are never touched.
 set -Eeuo pipefail
+{ # the whole script is one compound command: bash parses it all before running, so editing the file
+  # while a run is going on cannot change what that run executes
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
@@ -114,18 +116,24 @@ settle() { sync; sleep "${1:-3}"; }
 # MemAvailable is host-wide and other work on the machine moves it: take the median of 5 samples
 memavail_med() { local i; for i in 1 2 3 4 5; do memavail_kb; sleep 0.3; done | sort -n | sed -n 3p; }
 # memory charged to the container's cgroup (v1 memory.usage_in_bytes, or v2 memory.current), kB
-cg_mem_kb() {
-  local pid=$1 p f
+cg_mem_kb() {  # cg_mem_kb PID NAME: the container's whole cgroup (cut at the path component naming it,
+  local pid=$1 name=$2 p f   # since systemd inside moves init into a child cgroup like init.scope)
   [[ "$pid" =~ ^[0-9]+$ ]] || { echo NA; return; }
   p=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
-  if [ -n "$p" ] && [ -r "/sys/fs/cgroup/memory$p/memory.usage_in_bytes" ]; then f=/sys/fs/cgroup/memory$p/memory.usage_in_bytes
-  else p=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
-       for f in "/sys/fs/cgroup/unified$p/memory.current" "/sys/fs/cgroup$p/memory.current"; do [ -r "$f" ] && break; done; fi
+  if [ -n "$p" ]; then
+    p=$(awk -v p="$p" -v n="$name" 'BEGIN { k = split(p, c, "/"); o = "";
+      for (i = 2; i <= k; i++) { o = o "/" c[i]; if (index(c[i], n) && (c[i] == n || c[i] ~ ("[^A-Za-z0-9]" n "$"))) { print o; exit } }
+      print p }')
+    f=/sys/fs/cgroup/memory$p/memory.usage_in_bytes
+  else
+    p=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
+    for f in "/sys/fs/cgroup/unified$p/memory.current" "/sys/fs/cgroup$p/memory.current"; do [ -r "$f" ] && break; done
+  fi
   [ -r "$f" ] && awk '{ printf "%d", $1 / 1024 }' "$f" || echo NA
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo NA; }
 # cg_mem_tsv FILE NAME PID: record one container's cgroup memory
-cg_mem_rec() { printf '%s\t%s\n' "$2" "$(cg_mem_kb "$3")" >>"$1"; }
+cg_mem_rec() { printf '%s\t%s\n' "$2" "$(cg_mem_kb "$3" "$2")" >>"$1"; }
 mean_col2() { [ -s "$1" ] || { echo NA; return; }
   awk -F'\t' '$2 != "NA" { s += $2; n++ } END { if (n) printf "%d", s / n; else print "NA" }' "$1"; }
 
@@ -163,25 +171,37 @@ sample_idx() {
 }
 
 # ---------------------------------------------------------------- root file systems
-build_busybox_rootfs() {  # the same recipe as Hako's `template build busybox`
-  local r=$1 a
+build_busybox_rootfs() {  # the same recipe as Hako's `template build busybox` (TemplateStore.Busybox.cs)
+  local r=$1 a d v
+  [[ "$r" == "$T"/?* ]] || die "refusing to build a rootfs outside $T: '$r'"
   dpkg -s busybox-static >/dev/null 2>&1 ||
     { log "installing busybox-static"; DEBIAN_FRONTEND=noninteractive apt-get install -y busybox-static >>"$LOG" 2>&1; }
-  mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,proc,sys,dev,run,tmp,root,home,mnt,var/log,var/tmp}
-  chmod 1777 "$r/tmp" "$r/var/tmp"; chmod 700 "$r/root"
-  cp /bin/busybox "$r/bin/busybox"
-  for a in $("$r/bin/busybox" --list-full); do
+  v=$(/bin/busybox --help 2>&1 | sed -n 's/.*BusyBox v\([^ ]*\).*/\1/p' | head -1)
+  mkdir -p "$r"; chmod 755 "$r"
+  for d in bin sbin etc etc/init.d proc sys dev dev/pts run tmp root home var var/log usr usr/bin usr/sbin mnt; do
+    mkdir -p "$r/$d"; chmod 755 "$r/$d"
+  done
+  chmod 1777 "$r/tmp"; chmod 700 "$r/root"
+  install -m 755 /bin/busybox "$r/bin/busybox"
+  for a in $(/bin/busybox --list-full); do
+    case "$a" in /*|*..*|bin/busybox) continue ;; esac
+    mkdir -p "$(dirname "$r/$a")"
     [ -e "$r/$a" ] || [ -L "$r/$a" ] || ln -s /bin/busybox "$r/$a"
   done
   printf '::sysinit:/etc/init.d/rcS\n::shutdown:/bin/umount -a -r\n' >"$r/etc/inittab"
-  cat >"$r/etc/init.d/rcS" <<'EOF'
-#!/bin/sh
-mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
-EOF
+  printf '%s\n' '#!/bin/sh' \
+    '# Run once by busybox init. LXC has already mounted /proc, /sys and /dev.' \
+    'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run' \
+    'mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp' \
+    '[ -s /etc/hostname ] && hostname -F /etc/hostname' \
+    'ip link set lo up' >"$r/etc/init.d/rcS"
   chmod 755 "$r/etc/init.d/rcS"
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-  echo 'root:x:0:' >"$r/etc/group"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$r/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+  printf 'root:!:0:0:99999:7:::\nnobody:!:0:0:99999:7:::\n' >"$r/etc/shadow"; chmod 600 "$r/etc/shadow"
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$r/etc/hosts"
+  printf 'NAME="BusyBox"\nID=busybox\nVERSION_ID="%s"\nPRETTY_NAME="BusyBox %s (Hako template)"\n' "$v" "$v" >"$r/etc/os-release"
+  printf 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n' >"$r/etc/profile"
   echo 'bench' >"$r/etc/hostname"
 }
 
@@ -224,6 +244,7 @@ ensure_debian_tarball() {
 
 # make_rootfs DIR: the template's rootfs, owned by host root (unshifted)
 make_rootfs() {
+  [[ "$1" == "$T"/?* ]] || die "refusing to make a rootfs outside $T: '$1'"
   mkdir -p "$1"
   if [ "$TEMPLATE" = busybox ]; then build_busybox_rootfs "$1"
   else ensure_debian_tarball; zstd -q -dc "$DEBIAN_TARBALL" | tar -C "$1" --numeric-owner --xattrs -xf -; fi
@@ -231,6 +252,7 @@ make_rootfs() {
 
 # shift_tree DIR OFFSET: add OFFSET to every uid/gid (keeps setuid/setgid bits, which chown drops)
 shift_tree() {
+  [[ "$1" == "$T"/?* ]] || die "refusing to shift ids outside $T: '$1'"
   if [ "$TEMPLATE" = busybox ]; then chown -hR "$2:$2" "$1"; return; fi
   python3 - "$1" "$2" <<'EOF'
 import os, stat, sys
@@ -276,7 +298,7 @@ raw_ready_wait() {  # debian: until systemd says running/degraded
   local n=$1 deadline=$(( $(date +%s) + 180 )) s
   while :; do
     s=$(lxc-attach -P "$RAW_P" -n "$n" -- /bin/systemctl is-system-running --wait 2>/dev/null </dev/null || true)
-    case "$s" in running|degraded) return 0 ;; esac
+    case "$s" in running|degraded) printf "%s\t%s\n" "$n" "$s" >>"$RESULTS/systemd_state.tsv"; return 0 ;; esac
     [ "$(date +%s)" -lt "$deadline" ] || die "rawct $n: systemd not ready after 180 s (state '$s')"
     sleep 0.05
   done
@@ -441,7 +463,7 @@ lxd_ready_wait() {
   local n=$1 deadline=$(( $(date +%s) + 180 )) s
   while :; do
     s=$(timeout 150 "$LXDC" exec "$n" -- systemctl is-system-running --wait 2>/dev/null </dev/null || true)
-    case "$s" in running|degraded) return 0 ;; esac
+    case "$s" in running|degraded) printf "%s\t%s\n" "$n" "$s" >>"$RESULTS/systemd_state.tsv"; return 0 ;; esac
     [ "$(date +%s)" -lt "$deadline" ] || die "$n: systemd not ready after 180 s (state '$s')"
     sleep 0.05
   done
@@ -579,7 +601,7 @@ hako_ready_wait() {
   local n=$1 deadline=$(( $(date +%s) + 180 )) s
   while :; do
     s=$(timeout 150 "$HAKO" exec "$n" -- systemctl is-system-running --wait 2>/dev/null </dev/null || true)
-    case "$s" in running|degraded) return 0 ;; esac
+    case "$s" in running|degraded) printf "%s\t%s\n" "$n" "$s" >>"$RESULTS/systemd_state.tsv"; return 0 ;; esac
     [ "$(date +%s)" -lt "$deadline" ] || die "$n: systemd not ready after 180 s (state '$s')"
     sleep 0.05
   done
@@ -702,3 +724,5 @@ echo "$LAST" >>"$RESULTS/summary.txt"
 quietly cleanup
 trap - EXIT
 echo "$LAST"
+exit 0
+}
