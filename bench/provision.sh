@@ -61,9 +61,9 @@ die() { log "ERROR: $*"; exit 1; }
 
 # Results of every part (NA = skipped).
 declare -A R=()
-for k in hako_create hako_ready hako_exec hako_destroy hako_disk hako_disk_app hako_df hako_mem hako_cgmem hako_drss hako_list \
-         lxd_create lxd_ready lxd_exec lxd_destroy lxd_disk lxd_disk_app lxd_mem lxd_cgmem lxd_drss \
-         raw_start raw_ready raw_exec raw_stop raw_disk raw_mem raw_cgmem; do R[$k]=NA; done
+for k in hako_create hako_ready hako_exec hako_destroy hako_disk hako_disk_app hako_df hako_mem hako_cgmem hako_drss hako_mon hako_list \
+         lxd_create lxd_ready lxd_exec lxd_destroy lxd_disk lxd_disk_app lxd_mem lxd_cgmem lxd_drss lxd_mon \
+         raw_start raw_ready raw_exec raw_stop raw_disk raw_mem raw_cgmem raw_drss raw_mon; do R[$k]=NA; done
 
 HAKOD_PID=""
 HAKO_D=""
@@ -130,6 +130,21 @@ cg_mem_kb() {  # cg_mem_kb PID NAME: the container's whole cgroup (cut at the pa
     for f in "/sys/fs/cgroup/unified$p/memory.current" "/sys/fs/cgroup$p/memory.current"; do [ -r "$f" ] && break; done
   fi
   [ -r "$f" ] && awk '{ printf "%d", $1 / 1024 }' "$f" || echo NA
+}
+# monitor_pss_kb REGEX: summed PSS of the host-side [lxc monitor] processes whose cmdline matches
+monitor_pss_kb() {
+  local pid t=0 v
+  for pid in $(pgrep -f -- "$1" || true); do
+    v=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+# accounted PART: cgroup charge + monitor PSS/N + daemon RSS growth/N (each NA counts 0)
+accounted() {
+  local a=${R[${1}_cgmem]} b=${R[${1}_mon]} c=${R[${1}_drss]:-NA}
+  [ "$a" = NA ] && { echo NA; return; }
+  echo $(( a + ${b/NA/0} + ${c/NA/0} ))
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo NA; }
 # cg_mem_tsv FILE NAME PID: record one container's cgroup memory
@@ -348,6 +363,7 @@ EOF
   for (( i = 1; i <= N; i++ )); do
     cg_mem_rec "$RESULTS/raw_cgmem.tsv" "rawct$i" "$(lxc-info -P "$RAW_P" -n "rawct$i" -p -H 2>/dev/null)"
   done
+  R[raw_mon]=$(( $(monitor_pss_kb "^\[lxc monitor\] $RAW_P rawct") / N ))
   for i in $(sample_idx); do
     timed "$RESULTS/raw_exec.tsv" "rawct$i" lxc-attach -P "$RAW_P" -n "rawct$i" -- /bin/true
   done
@@ -391,6 +407,7 @@ cleanup_lxd() {
     timeout 60 lxd shutdown >/dev/null 2>&1
     kill "$LXD_STARTED" 2>/dev/null && sleep 1
     kill -9 "$LXD_STARTED" 2>/dev/null
+    wait "$LXD_STARTED" 2>/dev/null
     local m
     for m in /var/lib/lxd/devlxd /var/lib/lxd/shmounts; do
       if ! grep -qx "$m" <<<"$LXD_MOUNTS_BEFORE" && mountpoint -q "$m"; then umount "$m" 2>/dev/null || umount -l "$m"; fi
@@ -508,6 +525,7 @@ EOF
     cg_mem_rec "$RESULTS/lxd_cgmem.tsv" "lxdct$i" \
       "$("$LXDC" query "/1.0/instances/lxdct$i/state" 2>/dev/null | awk -F'[:,]' '/"pid"/ { gsub(/ /, "", $2); print $2; exit }')"
   done
+  R[lxd_mon]=$(( $(monitor_pss_kb "^\[lxc monitor\] /var/lib/lxd/containers lxdct") / N ))
   for i in $(sample_idx); do
     timed "$RESULTS/lxd_exec.tsv" "lxdct$i" "$LXDC" exec "lxdct$i" -- true
   done
@@ -567,6 +585,7 @@ cleanup_hako() {
     kill "$HAKOD_PID" 2>/dev/null
     for n in $(seq 50); do kill -0 "$HAKOD_PID" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$HAKOD_PID" 2>/dev/null
+    wait "$HAKOD_PID" 2>/dev/null
   fi
   HAKO_CREATED=()
   # whatever hakod left: LXC containers under the data dir, mounts, loop devices, the bridge
@@ -648,6 +667,7 @@ run_hako() {
   for (( i = 1; i <= N; i++ )); do
     cg_mem_rec "$RESULTS/hako_cgmem.tsv" "ct$i" "$(hako_init_pid "ct$i")"
   done
+  R[hako_mon]=$(( $(monitor_pss_kb "^\[lxc monitor\] $HAKO_D/.* ct[0-9]+\$") / N ))
   for i in $(sample_idx); do
     timed "$RESULTS/hako_exec.tsv" "ct$i" "$HAKO" exec "ct$i" -- true
   done
@@ -712,7 +732,9 @@ fi
   row "disk kB/ct (df delta)" "${R[hako_df]}" NA NA
   row "host mem kB/ct (MemAvailable)" "${R[hako_mem]}" "${R[lxd_mem]}" "${R[raw_mem]}"
   row "cgroup mem kB/ct (charged)" "${R[hako_cgmem]}" "${R[lxd_cgmem]}" "${R[raw_cgmem]}"
-  row "daemon RSS growth kB/ct" "${R[hako_drss]}" "${R[lxd_drss]}" NA
+  row "  lxc monitor PSS kB/ct" "${R[hako_mon]}" "${R[lxd_mon]}" "${R[raw_mon]}"
+  row "  daemon RSS growth kB/ct" "${R[hako_drss]}" "${R[lxd_drss]}" NA
+  row "  accounted kB/ct (sum)" "$(accounted hako)" "$(accounted lxd)" "$(accounted raw)"
   row "list with N running ms" "${R[hako_list]}" NA NA
   echo "load average at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine adds noise)"
   echo "raw-LXC 'destroy' is lxc-stop -k only; raw disk is the overlay upper dirs; LXD setup $LXD_SETUP_MS ms"
