@@ -400,7 +400,12 @@ lxd_remove_ours() {  # our containers, images, profile and pool, whatever state 
 
 cleanup_lxd() {
   [ -n "$LXD_TOUCHED" ] || return 0
-  if lxd_up; then lxd_remove_ours; fi
+  if ! lxd_up && [ -n "$LXD_STARTED" ] && [ "$LXD_STARTED" != systemd ]; then
+    log "lxd died: starting it again to remove our containers"
+    start_lxd_daemon
+    lxd waitready --timeout 60 >/dev/null 2>&1
+  fi
+  if lxd_up; then lxd_remove_ours; else log "LXD not reachable: lxdct* containers may be left"; fi
   if [ "$LXD_STARTED" = systemd ]; then
     systemctl stop lxd.service lxd.socket >/dev/null 2>&1
   elif [ -n "$LXD_STARTED" ]; then
@@ -414,6 +419,14 @@ cleanup_lxd() {
     done
   fi
   LXD_TOUCHED=""
+}
+
+# Own session (setsid): a Ctrl-C on the terminal must not reach the daemon before the trap has used
+# it to delete our containers. Own network namespace with only lo: see the header.
+start_lxd_daemon() {
+  setsid unshare --net -- sh -c 'ip link set lo up 2>/dev/null; exec lxd --group root --logfile /var/log/lxd.log' \
+    </dev/null >>"$LOG" 2>&1 &
+  LXD_STARTED=$!
 }
 
 LXD_SETUP_MS=NA
@@ -437,9 +450,7 @@ setup_lxd() {
     else
       LXD_MOUNTS_BEFORE=$(awk '{ print $5 }' /proc/self/mountinfo | grep '^/var/lib/lxd/' || true)
       log "starting lxd (no systemd here) in a network namespace with only lo"
-      unshare --net -- sh -c 'ip link set lo up 2>/dev/null; exec lxd --group root --logfile /var/log/lxd.log' \
-        </dev/null >>"$LOG" 2>&1 &
-      LXD_STARTED=$!
+      start_lxd_daemon
     fi
     lxd waitready --timeout 60 || die "lxd did not become ready (see /var/log/lxd.log)"
   else
@@ -631,7 +642,7 @@ run_hako() {
   build_hako_bins
   HAKO_D=$T/hako
   mkdir -p "$HAKO_D"
-  "$HAKOD" --data-dir "$HAKO_D" --socket "$HAKO_D/hako.sock" --bridge hakobench0 \
+  setsid "$HAKOD" --data-dir "$HAKO_D" --socket "$HAKO_D/hako.sock" --bridge hakobench0 \
     --subnet 10.251.0.0/16 --node-name bench </dev/null >>"$RESULTS/hakod.log" 2>&1 &
   HAKOD_PID=$!
   export HAKO_SOCKET=$HAKO_D/hako.sock
