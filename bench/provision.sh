@@ -610,6 +610,10 @@ cleanup_hako() {
   losetup -n -l -O NAME,BACK-FILE 2>/dev/null | awk -v b="$HAKO_D/" 'index($2, b) == 1 { print $1 }' |
     while read -r n; do losetup -d "$n" 2>/dev/null; done
   ip link show hakobench0 >/dev/null 2>&1 && ip link del hakobench0 2>/dev/null
+  # hakod's per-node cgroup parents (hako-<node-name>[.monitor]); rmdir only removes empty ones
+  for n in /sys/fs/cgroup/*/hako-bench /sys/fs/cgroup/*/hako-bench.monitor /sys/fs/cgroup/hako-bench /sys/fs/cgroup/hako-bench.monitor; do
+    [ -d "$n" ] && find "$n" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
   rm -rf --one-file-system "$HAKO_D"
   HAKO_D=""
 }
