@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Hako.Contracts;
 using Hako.Integration.Tests.Infrastructure;
 using Hako.Linux.Mounts;
@@ -100,5 +101,110 @@ public sealed class DaemonTests
         await p.WaitForExitAsync();
         Assert.NotEqual(0, p.ExitCode);
         Assert.Contains("Another hakod is already running on data dir", err);
+    }
+}
+
+/// <summary>hakod's settings, its TCP listener and its start-up reconcile.</summary>
+public sealed class DaemonSettingsTests
+{
+    [SkippableFact]
+    public async Task Listen_Tcp_RequiresTheBearerToken()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        var port = 20000 + Environment.ProcessId % 20000;
+        node.ExtraArgs.AddRange(["--listen", $"127.0.0.1:{port}"]);
+        await node.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var denied = await http.GetAsync("/v1/node");
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal("Unauthorized", (await HakodNode.ProblemAsync(denied)).Code);
+
+        var token = File.ReadAllText(Path.Combine(node.DataDir, "api.token")).Trim();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(node.DataDir, "api.token")));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/node")).StatusCode);
+        // The unix socket is for root only.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(node.Socket));
+    }
+
+    [SkippableFact]
+    public async Task ConfigFile_IsRead_AndFlagsWin()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        Directory.CreateDirectory(node.DataDir);
+        var config = Path.Combine(node.DataDir, "hakod.json");
+        File.WriteAllText(config, $$"""{ "nodeName": "fromfile", "subnet": "{{node.Subnet}}", "bridge": "ignored0" }""");
+        node.ExtraArgs.AddRange(["--config", config]);
+        await node.StartAsync(clean: false);
+        var info = await node.Http.GetFromJsonAsync("/v1/node", HakoJsonContext.Default.NodeInfo);
+        Assert.Equal(node.NodeName, info!.NodeName); // --node-name on the command line wins over the file
+        Assert.Equal(node.Bridge, info.Bridge);
+    }
+
+    [SkippableFact]
+    public async Task BadSettings_ExitWithEveryProblem()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Paths.Hakod, "--subnet", "10.1.2.3", "--bridge", "this-name-is-far-too-long", "--frobnicate"])
+        { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("unknown option '--frobnicate'", err);
+        Assert.Contains("use e.g. 10.77.0.0/24", err);
+        Assert.Contains("--bridge", err);
+    }
+
+    [SkippableFact]
+    public async Task Reconcile_RepairsMissingMountsAndConfig_AndRestartsWhatShouldRun()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        await node.StartAsync();
+        await node.BuildBusyboxAsync();
+        await node.CreateAsync(new CreateContainerRequest { Name = "drift1", Template = "busybox", Disk = "256M" });
+        await node.CreateAsync(new CreateContainerRequest { Name = "drift2", Template = "busybox", Disk = "256M", Start = true });
+        await node.StopDaemonAsync();
+
+        // Behind hakod's back: drift1 loses its mounts and config (as after a host reboot or a careless
+        // operator), drift2 is killed although it should be running.
+        var rootfs = Path.Combine(node.DataDir, "lxc", "drift1", "rootfs");
+        await Hako.Linux.Processes.ProcessRunner.CheckAsync("umount", [rootfs]);
+        await Hako.Linux.Processes.ProcessRunner.CheckAsync("umount", [Path.Combine(node.DataDir, "private", "drift1")]);
+        File.Delete(Path.Combine(node.DataDir, "lxc", "drift1", "config"));
+        await Hako.Linux.Processes.ProcessRunner.CheckAsync("lxc-stop", ["-P", Path.Combine(node.DataDir, "lxc"), "-n", "drift2", "-k"]);
+
+        await node.StartAsync(clean: false);
+        Assert.True(MountTool.IsMounted(rootfs));
+        Assert.True(File.Exists(Path.Combine(node.DataDir, "lxc", "drift1", "config")));
+        Assert.Equal("stopped", (await node.ShowAsync("drift1")).State);
+        Assert.Equal("running", (await node.ShowAsync("drift2")).State);
+        await node.StartAsync("drift1");
+        Assert.Equal("drift1", (await node.ExecAsync("drift1", "hostname")).Stdout.Trim());
+    }
+
+    [SkippableFact]
+    public async Task HostBoot_StartsOnbootContainersOnly()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        await node.StartAsync();
+        await node.BuildBusyboxAsync();
+        await node.CreateAsync(new CreateContainerRequest { Name = "boot1", Template = "busybox", Disk = "256M", OnBoot = true });
+        await node.CreateAsync(new CreateContainerRequest { Name = "boot2", Template = "busybox", Disk = "256M", Start = true });
+        await node.StopDaemonAsync();
+        await node.StartAsync(clean: false);
+        Assert.Equal("stopped", (await node.ShowAsync("boot1")).State); // a hakod restart is not a boot
+
+        // Simulate a host reboot: containers gone, and a boot id hakod has not seen.
+        await node.StopDaemonAsync();
+        await Hako.Linux.Processes.ProcessRunner.CheckAsync("lxc-stop", ["-P", Path.Combine(node.DataDir, "lxc"), "-n", "boot2", "-k"]);
+        File.WriteAllText(Path.Combine(node.DataDir, "boot_id"), "00000000-0000-0000-0000-000000000000\n");
+        await node.StartAsync(clean: false);
+        Assert.Equal("running", (await node.ShowAsync("boot1")).State);
+        Assert.Equal("stopped", (await node.ShowAsync("boot2")).State);
     }
 }

@@ -96,9 +96,9 @@ public sealed partial class ContainerService
         WriteConfig(r);
     }
 
-    internal void MarkStopped(string name)
+    internal void MarkDesired(string name, string state)
     {
         var r = Require(name);
-        store.UpdateContainer(r with { DesiredState = "stopped" });
+        store.UpdateContainer(r with { DesiredState = state });
     }
 }

@@ -51,7 +51,8 @@ public sealed partial class ContainerService(
 
     private int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
 
-    private bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));
+    /// <summary>The cheap running check: is anything in the container's cgroup (no process spawned).</summary>
+    internal bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));
 
     /// <summary>A cpuset of <paramref name="count"/> CPUs, rotated by name so containers spread over the cores.</summary>
     private static string? CpusetFor(string name, int? count)

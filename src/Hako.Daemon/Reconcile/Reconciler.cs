@@ -18,7 +18,7 @@ namespace Hako.Daemon.Reconcile;
 /// Running containers are left running.
 /// </summary>
 public sealed class Reconciler(
-    HakodOptions options, NodePaths paths, IStateStore store, ContainerService containers, LxcDriver lxc,
+    HakodOptions options, NodePaths paths, IStateStore store, ContainerService containers,
     ILogger<Reconciler> log)
 {
     public async Task RunAsync(CancellationToken ct = default)
@@ -41,42 +41,64 @@ public sealed class Reconciler(
         var known = store.ListContainers().Select(r => r.Name).ToHashSet();
         await RemoveOrphansAsync(known);
 
+        var booted = HostBootedSinceLastRun();
         foreach (var r in store.ListContainers())
         {
             try
             {
-                await ReconcileOneAsync(r, ct);
+                await ReconcileOneAsync(r, booted, ct);
             }
             catch (Exception e)
             {
                 Log.Drift(log, $"container {r.Name}: {e.Message}");
             }
         }
+
+        File.WriteAllText(BootIdFile, CurrentBootId());
     }
 
-    private async Task ReconcileOneAsync(ContainerRecord r, CancellationToken ct)
+    private string BootIdFile => Path.Combine(paths.DataDir, "boot_id");
+
+    private static string CurrentBootId() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+
+    /// <summary>onboot means "start when the host boots", as in vzctl: a hakod restart alone is not a boot.</summary>
+    private bool HostBootedSinceLastRun() =>
+        !File.Exists(BootIdFile) || File.ReadAllText(BootIdFile).Trim() != CurrentBootId();
+
+    private async Task ReconcileOneAsync(ContainerRecord r, bool booted, CancellationToken ct)
     {
-        var running = await lxc.IsRunningAsync(r.Name, ct);
-        if (!running)
+        if (containers.IsRunning(r.Name))
         {
-            // After a host reboot the mounts are gone: remount so start and usage work.
-            await containers.StartPrepareAsync(r.Name, ct);
+            // Leave it running; rewrite its config from the database in case it was edited or deleted.
+            containers.WriteConfig(r);
+            if (r.DesiredState != "running")
+            {
+                Log.Drift(log, $"container {r.Name} is running but was last asked to stop; leaving it running");
+                containers.MarkDesired(r.Name, "running");
+            }
+
+            return;
         }
 
-        if (running && r.DesiredState != "running")
+        // After a host reboot the mounts are gone: remount so start and usage work, and rewrite the config.
+        await containers.StartPrepareAsync(r.Name, ct);
+        if (booted)
         {
-            Log.Drift(log, $"container {r.Name} is running but was last asked to stop; leaving it running");
+            if (r.OnBoot)
+            {
+                Log.Repaired(log, $"host booted: starting onboot container {r.Name}");
+                await containers.StartAsync(r.Name, ct);
+            }
+            else if (r.DesiredState == "running")
+            {
+                Log.Drift(log, $"host booted: container {r.Name} is not onboot, so it stays stopped");
+                containers.MarkDesired(r.Name, "stopped");
+            }
         }
-
-        if (!running && r.OnBoot)
+        else if (r.DesiredState == "running")
         {
-            Log.Repaired(log, $"starting onboot container {r.Name}");
+            Log.Repaired(log, $"container {r.Name} should be running and is not (it crashed or was stopped behind hakod's back); starting it");
             await containers.StartAsync(r.Name, ct);
-        }
-        else if (!running && r.DesiredState == "running")
-        {
-            Log.Drift(log, $"container {r.Name} was running and is not (host reboot or crash); it is not onboot, so it stays stopped");
-            containers.MarkStopped(r.Name);
         }
     }
 

@@ -78,9 +78,9 @@ public sealed class HakodNode : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
-        if (Environment.GetEnvironmentVariable("HAKO_TEST_CREATE_DELAY_MS") is { } delay)
+        foreach (var a in ExtraArgs)
         {
-            psi.Environment["HAKO_TEST_CREATE_DELAY_MS"] = delay;
+            psi.ArgumentList.Add(a);
         }
 
         foreach (var (k, v) in ExtraEnvironment)
@@ -132,6 +132,8 @@ public sealed class HakodNode : IAsyncDisposable
     }
 
     public Dictionary<string, string> ExtraEnvironment { get; } = [];
+
+    public List<string> ExtraArgs { get; } = [];
 
     /// <summary>Stops hakod: SIGTERM (graceful) or SIGKILL (a crash). Containers keep running either way.</summary>
     public async Task StopDaemonAsync(bool kill = false)
