@@ -88,7 +88,8 @@ public static class UbcValidator
         if (dcacheLimit < dcacheNeed)
         {
             findings.Add(new("dcachesize", UbcSeverity.Warning, UbcResource.DcacheSize,
-                $"dcachesize.limit {B(dcacheLimit)} < 384 × numfile {H(numfile)} = {B(dcacheNeed)}; raise dcachesize.limit to at least {B(dcacheNeed)}"));
+                $"dcachesize.limit {B(dcacheLimit)} < 384 × numfile {H(numfile)} = {B(dcacheNeed)}; "
+                + (dcacheNeed == UbcLimit.Unlimited ? "set numfile, or make dcachesize unlimited" : $"raise dcachesize.limit to at least {B(dcacheNeed)}")));
         }
 
         var tcp = set[UbcResource.NumTcpSock].Barrier;
@@ -100,7 +101,8 @@ public static class UbcValidator
         if (numfile < numfileNeed)
         {
             findings.Add(new("numfile", UbcSeverity.Warning, UbcResource.NumFile,
-                $"numfile {H(numfile)} < max(32 × {avText} = {H(perProcess)}, numtcpsock {H(tcp)} + numothersock {H(other)} + numpty {H(pty)} = {H(sockets)}) = {H(numfileNeed)}; raise numfile to at least {H(numfileNeed)}"));
+                $"numfile {H(numfile)} < max(32 × {avText} = {H(perProcess)}, numtcpsock {H(tcp)} + numothersock {H(other)} + numpty {H(pty)} = {H(sockets)}) = {H(numfileNeed)}; "
+                + (numfileNeed == UbcLimit.Unlimited ? "set numproc (or avnumproc) and the socket counts, or make numfile unlimited" : $"raise numfile to at least {H(numfileNeed)}")));
         }
 
         var privvm = set[UbcResource.PrivVmPages].Barrier;
