@@ -275,7 +275,7 @@ public sealed record Plan
             SwapBytes = flags.Swap is null ? l.SwapBytes : ParseSize(errors, "--swap", flags.Swap),
             Cpus = flags.Cpus is null ? l.Cpus : ParseInt(errors, "--cpus", flags.Cpus, "2"),
             CpuLimitPercent = flags.CpuLimit is null ? l.CpuLimitPercent : ParseInt(errors, "--cpulimit", flags.CpuLimit.TrimEnd('%'), "50 (percent of one CPU)"),
-            CpuUnits = flags.CpuUnits is null ? l.CpuUnits : ParseInt(errors, "--cpuunits", flags.CpuUnits, "1000") ?? DefaultCpuUnits,
+            CpuUnits = flags.CpuUnits is null ? l.CpuUnits : ParseCpuUnits(errors, flags.CpuUnits),
             Processes = flags.Processes is null ? l.Processes : ParseInt(errors, "--processes", flags.Processes, "512"),
             DiskBytes = flags.Disk is null ? l.DiskBytes : ParseSize(errors, "--disk", flags.Disk),
             IoPrio = flags.IoPrio is null ? l.IoPrio : ParseInt(errors, "--ioprio", flags.IoPrio, "4"),
@@ -439,6 +439,18 @@ public sealed record Plan
 
         errors.Add($"{flag} '{text}' is not a whole number; use e.g. {example}");
         return null;
+    }
+
+    // A weight has no "unlimited": that would be an error, not the default.
+    private static int ParseCpuUnits(List<string> errors, string text)
+    {
+        if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var units))
+        {
+            return units;
+        }
+
+        errors.Add($"--cpuunits '{text}' is not a weight; use 8..500000, e.g. {DefaultCpuUnits}");
+        return DefaultCpuUnits;
     }
 
     private static double ParseCpus(List<string> errors, string text)

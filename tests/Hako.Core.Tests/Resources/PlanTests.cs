@@ -139,10 +139,12 @@ public sealed class PlanTests
             Memory = "5X",
             Cpus = "two",
             Kind = "cheap",
+            CpuUnits = "unlimited",
             Beancounters = new Dictionary<string, string> { ["kmemsize"] = "14M:16M" },
         }));
         Assert.Equal(ErrorCode.InvalidArgument, e.Code);
-        Assert.Equal(4, e.Errors!.Count);
+        Assert.Equal(5, e.Errors!.Count);
+        Assert.Contains("--cpuunits 'unlimited' is not a weight; use 8..500000, e.g. 1000", e.Errors);
         Assert.Contains("--memory '5X' is not a size; use e.g. 512M, 10G or 'unlimited'", e.Errors);
         Assert.Contains(e.Errors, m => m.StartsWith("--kmemsize need ubc mode", StringComparison.Ordinal));
     }
