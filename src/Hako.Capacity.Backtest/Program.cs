@@ -1,0 +1,3 @@
+using Hako.Capacity.Backtest;
+
+return BacktestRunner.Run(args, Console.Out, Console.Error);
