@@ -126,6 +126,38 @@ public sealed class ResourceHistory
         return new ResourceHistory(Resource, Capacity, combined, [.. members]);
     }
 
+    /// <summary>
+    /// This node plus containers whose combined series is already summed in
+    /// <paramref name="extraCombined"/> (the headroom search keeps it in a reused buffer).
+    /// </summary>
+    internal ResourceHistory Plus(ReadOnlySpan<double> extraCombined, IEnumerable<(SeriesStats Stats, int Times)> extraMembers)
+    {
+        var combined = new double[_combined.Length];
+        for (var i = 0; i < combined.Length; i++)
+        {
+            combined[i] = _combined[i] + extraCombined[i];
+        }
+        var members = new List<Member>(_members.Length + 64);
+        members.AddRange(_members);
+        foreach (var (stats, times) in extraMembers)
+        {
+            if (times > 0)
+            {
+                members.Add(new Member(stats, times));
+            }
+        }
+        return new ResourceHistory(Resource, Capacity, combined, [.. members]);
+    }
+
+    /// <summary>Adds <paramref name="times"/> × <paramref name="series"/> into <paramref name="into"/>.</summary>
+    internal static void AddScaled(Span<double> into, ReadOnlySpan<double> series, double times)
+    {
+        for (var i = 0; i < into.Length; i++)
+        {
+            into[i] += times * series[i];
+        }
+    }
+
     /// <summary>Mean and population variance of the combined series.</summary>
     public (double Mean, double Variance) CombinedMoments()
     {

@@ -99,61 +99,78 @@ public static class CapacityPlanner
 
         var group = node.Group(plan, r);
         var demandNow = policy.Rule.PredictDemand(h, eps);
-        double lastFitDemand = demandNow;
-        bool Fits(int k, out double demand)
+        var search = new NodeModel.NewContainers(node, group, r);
+        var m = search.Members;
+        bool Fits(int rounds, int rest, out double demand)
         {
-            var with = node.WithNew(group, r, k);
+            var with = search.History(rounds, rest);
             demand = policy.Rule.PredictDemand(with, eps);
             return demand <= h.Capacity && with.GuaranteeSum <= h.Capacity;
         }
 
-        // Gallop to a k that does not fit, then bisect: O(log k) evaluations, each one pass
-        // over the combined series (plus the replayed members).
-        int good = 0, bad = -1;
-        if (!Fits(0, out _))
+        // k = q·m + r new containers. Demand grows with k, so: gallop then bisect on whole
+        // rounds q (r = 0), then bisect r with q fixed; each step is one pass over the series.
+        var lastFitDemand = demandNow;
+        var fit = 0;
+        if (Fits(0, 0, out _))
         {
-            bad = 0;
-        }
-        else
-        {
-            var k = 1;
-            while (k <= policy.MaxHeadroom)
+            var roundsCap = policy.MaxHeadroom / m + 1;
+            int goodQ = 0, badQ = -1;
+            for (var q = 1; ; q = Math.Min(q * 2, roundsCap))
             {
-                if (Fits(k, out var d))
+                if (Fits(q, 0, out var d))
                 {
-                    good = k;
+                    goodQ = q;
                     lastFitDemand = d;
-                    k *= 2;
+                    if (q == roundsCap)
+                    {
+                        break;
+                    }
                 }
                 else
                 {
-                    bad = k;
+                    badQ = q;
                     break;
                 }
             }
-            if (bad < 0)
+            if (badQ < 0)
             {
-                bad = policy.MaxHeadroom + 1;
-                if (good < policy.MaxHeadroom && Fits(policy.MaxHeadroom, out var dm))
-                {
-                    good = policy.MaxHeadroom;
-                    lastFitDemand = dm;
-                }
+                fit = policy.MaxHeadroom; // at least roundsCap·m > MaxHeadroom fit
             }
-            while (bad - good > 1)
+            else
             {
-                var mid = good + (bad - good) / 2;
-                if (Fits(mid, out var d))
+                while (badQ - goodQ > 1)
                 {
-                    good = mid;
-                    lastFitDemand = d;
+                    var mid = goodQ + (badQ - goodQ) / 2;
+                    if (Fits(mid, 0, out var d))
+                    {
+                        goodQ = mid;
+                        lastFitDemand = d;
+                    }
+                    else
+                    {
+                        badQ = mid;
+                    }
                 }
-                else
+                // goodQ + 1 rounds do not fit: the answer is goodQ·m + r with 0 ≤ r < m.
+                int goodR = 0, badR = m;
+                while (badR - goodR > 1)
                 {
-                    bad = mid;
+                    var mid = goodR + (badR - goodR) / 2;
+                    if (Fits(goodQ, mid, out var d))
+                    {
+                        goodR = mid;
+                        lastFitDemand = d;
+                    }
+                    else
+                    {
+                        badR = mid;
+                    }
                 }
+                fit = Math.Min(policy.MaxHeadroom, goodQ * m + goodR);
             }
         }
+        var good = fit;
         var sample = group.Source == DemandSource.PlanHistory ? group.Members.Count : 0;
         return new ResourceHeadroom(r, eps, h.Capacity, good, group.Source, sample, demandNow, lastFitDemand, policy.Rule.Name);
     }

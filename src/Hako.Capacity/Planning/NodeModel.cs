@@ -83,26 +83,62 @@ public sealed class NodeModel
         }
     }
 
+    /// <summary>The node with <paramref name="count"/> more containers modelled by the group.</summary>
+    internal ResourceHistory WithNew(PlanGroup group, CapacityResource resource, int count) =>
+        new NewContainers(this, group, resource).History(count / group.Members.Count, count % group.Members.Count);
+
     /// <summary>
-    /// The node with <paramref name="count"/> more containers modelled by the group: whole
-    /// rounds of all members as replicas, then the first (count mod m) members.
+    /// The node plus k new containers of a plan: q whole rounds of the plan's m members as
+    /// replicas, then the first r members (k = q·m + r). Keeps Σ of the first r members in one
+    /// buffer and moves r by adding or subtracting members, so a search over q and then r
+    /// costs O(T) per step plus O(m·T) in all, instead of O(m·T) per step.
     /// </summary>
-    internal ResourceHistory WithNew(PlanGroup group, CapacityResource resource, int count)
+    internal sealed class NewContainers(NodeModel node, PlanGroup group, CapacityResource resource)
     {
-        var baseline = _histories[resource];
-        if (count == 0)
+        private readonly double[] _prefix = new double[node.Snapshot.BucketCount];
+        private readonly double[] _extra = new double[node.Snapshot.BucketCount];
+        private int _r;
+
+        public int Members => group.Members.Count;
+
+        public ResourceHistory History(int rounds, int rest)
         {
-            return baseline;
+            if (rounds == 0 && rest == 0)
+            {
+                return node.History(resource);
+            }
+            MovePrefixTo(rest);
+            var all = group.All.Combined;
+            for (var i = 0; i < _extra.Length; i++)
+            {
+                _extra[i] = rounds * all[i] + _prefix[i];
+            }
+            return node.History(resource).Plus(_extra, Added(rounds, rest));
         }
-        var m = group.Members.Count;
-        var rounds = count / m;
-        var rest = count % m;
-        if (rest == 0)
+
+        private IEnumerable<(SeriesStats, int)> Added(int rounds, int rest)
         {
-            return baseline.Plus((group.All, rounds));
+            for (var i = 0; i < group.Members.Count; i++)
+            {
+                yield return (group.Members[i], rounds + (i < rest ? 1 : 0));
+            }
         }
-        var prefix = ResourceHistory.FromStats(resource, baseline.Capacity, group.Members.GetRange(0, rest), Snapshot.BucketCount);
-        return baseline.Plus((group.All, rounds), (prefix, 1));
+
+        private void MovePrefixTo(int rest)
+        {
+            while (_r < rest)
+            {
+                ResourceHistory.AddScaled(_prefix, group.Members[_r++].Series.Span, 1);
+            }
+            while (_r > rest)
+            {
+                ResourceHistory.AddScaled(_prefix, group.Members[--_r].Series.Span, -1);
+            }
+            if (_r == 0)
+            {
+                Array.Clear(_prefix); // no drift from add-then-subtract
+            }
+        }
     }
 
     internal sealed record PlanGroup(DemandSource Source, List<SeriesStats> Members, ResourceHistory All);

@@ -16,10 +16,13 @@ public static class CapacityRules
     public static CapacityRule Max(CapacityRule first, CapacityRule second) => new MaxRule(first, second);
 
     /// <summary>
-    /// The rule admission and `hako capacity` use: max(combined-gaussian, empirical-quantile),
-    /// chosen by backtest on the Bitbrains trace (see docs/capacity.md).
+    /// The rule admission and `hako capacity` use: max(combined-gaussian, peak), chosen by
+    /// backtest on the Bitbrains trace (docs/capacity.md): the combined Gaussian covers short
+    /// histories whose peak is still low, the peak covers heavy tails the Gaussian misses
+    /// (memory). It kept ≥ 92% of 1,200 simulated nodes within ε with 14 days of training while
+    /// asking for 15–43% of the provisioned total.
     /// </summary>
-    public static CapacityRule Default { get; } = Max(CombinedGaussian, EmpiricalQuantile);
+    public static CapacityRule Default { get; } = Max(CombinedGaussian, Peak);
 
     /// <summary>Every rule the backtest compares, in report order.</summary>
     public static IReadOnlyList<CapacityRule> All { get; } =
@@ -30,6 +33,7 @@ public static class CapacityRules
         EmpiricalQuantile,
         Peak,
         SumOfQuantiles,
+        Max(CombinedGaussian, EmpiricalQuantile),
         Default,
     ];
 

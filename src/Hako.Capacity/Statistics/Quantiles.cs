@@ -48,21 +48,26 @@ public static class Quantiles
         return (double)above / values.Length;
     }
 
-    /// <summary>Mean and population variance (divide by n) in one pass (Welford).</summary>
+    /// <summary>Mean and population variance (divide by n), two passes for accuracy.</summary>
     public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<double> values)
     {
         if (values.IsEmpty)
         {
             return (0, 0);
         }
-        double mean = 0, m2 = 0;
-        for (var i = 0; i < values.Length; i++)
+        double sum = 0;
+        foreach (var v in values)
         {
-            var delta = values[i] - mean;
-            mean += delta / (i + 1);
-            m2 += delta * (values[i] - mean);
+            sum += v;
         }
-        return (mean, m2 / values.Length);
+        var mean = sum / values.Length;
+        double squares = 0;
+        foreach (var v in values)
+        {
+            var d = v - mean;
+            squares += d * d;
+        }
+        return (mean, squares / values.Length);
     }
 
     public static double Max(ReadOnlySpan<double> values)
