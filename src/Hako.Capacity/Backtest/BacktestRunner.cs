@@ -14,10 +14,15 @@ public static class BacktestRunner
 {
     public const string Usage =
         "usage: backtest --trace DIR|FILE --format bitbrains|csv --per-node N[,N...] --train-days D " +
-        "--epsilon E[,E...] [--sets K] [--seed S] [--rules RULE;RULE...]";
+        "--epsilon E[,E...] [--sets K] [--seed S] [--rules RULE;RULE...] [--png FILE]";
 
     /// <summary>Runs the verb; returns the process exit code (0 ok, 2 bad arguments, 1 failure).</summary>
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <param name="renderPng">
+    /// Draws a chart (the planner has no graphics dependency; Hako.Capacity.Charts'
+    /// ChartRenderer.RenderAggregate fits). With <c>--png FILE</c>, the first node of the first
+    /// row is drawn per resource into FILE-cpu.png and FILE-memory.png.
+    /// </param>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, Action<AggregateView, string>? renderPng = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -29,6 +34,11 @@ public static class BacktestRunner
                 error.WriteLine($"backtest: {p}");
             }
             error.WriteLine(Usage);
+            return 2;
+        }
+        if (parsed.Png is not null && renderPng is null)
+        {
+            error.WriteLine("backtest: --png is not available in this build (no chart renderer was linked).");
             return 2;
         }
         Trace trace;
@@ -62,6 +72,7 @@ public static class BacktestRunner
         output.WriteLine("overload = share of test buckets with combined demand > predicted capacity; capacity = predicted / Σ provisioned");
         output.WriteLine();
         output.WriteLine(Row("resource", "N", "ε", "rule", "mean overload", "max overload", "nodes > ε", "capacity"));
+        var drawn = false;
         foreach (var n in parsed.PerNode)
         {
             foreach (var eps in parsed.Epsilons)
@@ -89,9 +100,53 @@ public static class BacktestRunner
                         s.MeanRelativeCapacity.ToString("0.000", CultureInfo.InvariantCulture)));
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({parsed.Sets} nodes of {n} in {elapsed.TotalMilliseconds:0} ms)"));
+                if (parsed.Png is not null && renderPng is not null && !drawn)
+                {
+                    drawn = true;
+                    foreach (var view in Views(trace, parsed, result))
+                    {
+                        var file = PngPath(parsed.Png, view.Resource);
+                        renderPng(view, file);
+                        output.WriteLine($"  chart: {file}");
+                    }
+                }
             }
         }
         return 0;
+    }
+
+    /// <summary>Node 0 of a result per resource: its whole combined series and the last rule's prediction.</summary>
+    private static IEnumerable<AggregateView> Views(Trace trace, Arguments parsed, BacktestResult result)
+    {
+        var node = result.Nodes[0];
+        var rule = parsed.Rules[^1];
+        foreach (var r in result.Options.Resources)
+        {
+            var series = new double[trace.BucketCount];
+            foreach (var t in node)
+            {
+                ResourceHistory.AddScaled(series, trace.Tenants[t].Usage(r), 1);
+            }
+            var outcome = result.Outcomes.First(o => o.Set == 0 && o.Resource == r && o.Rule == rule.Name);
+            var (unit, scale) = (parsed.Format, r) switch
+            {
+                ("bitbrains", CapacityResource.Cpu) => ("GHz", 1000.0),
+                ("bitbrains", _) => ("GiB", 1024.0 * 1024),
+                (_, CapacityResource.Cpu) => ("cores", 1.0),
+                _ => ("GiB", 1024.0 * 1024 * 1024),
+            };
+            var title = string.Create(CultureInfo.InvariantCulture,
+                $"{(r == CapacityResource.Cpu ? "CPU" : "Memory")} of a node of {node.Count} tenants ({string.Join(",", node.Select(i => trace.Tenants[i].Id))}); {rule.Name} at ε = {result.Options.Epsilon:0.###%}, fitted on {parsed.TrainDays:0.#} days");
+            yield return new AggregateView(r, title, trace.Start, trace.BucketLength, series, outcome.Predicted, outcome.Provisioned,
+                result.TrainBuckets, unit, scale, rule.Name, result.Options.Epsilon, outcome.OverloadRate);
+        }
+    }
+
+    private static string PngPath(string path, CapacityResource r)
+    {
+        var dir = Path.GetDirectoryName(path) ?? "";
+        var stem = Path.GetFileNameWithoutExtension(path);
+        return Path.Combine(dir, $"{stem}-{(r == CapacityResource.Cpu ? "cpu" : "memory")}.png");
     }
 
     private static string Row(string resource, string n, string eps, string rule, string mean, string max, string share, string capacity) =>
@@ -100,7 +155,7 @@ public static class BacktestRunner
     private static string Pct(double p) => (p * 100).ToString(p != 0 && p < 0.001 ? "0.000" : "0.00", CultureInfo.InvariantCulture) + "%";
 
     internal sealed record Arguments(string Trace, string Format, IReadOnlyList<int> PerNode, double TrainDays,
-        IReadOnlyList<double> Epsilons, int Sets, ulong Seed, IReadOnlyList<CapacityRule> Rules);
+        IReadOnlyList<double> Epsilons, int Sets, ulong Seed, IReadOnlyList<CapacityRule> Rules, string? Png);
 
     /// <summary>Parses every option and reports every problem at once.</summary>
     internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out List<string> problems)
@@ -108,7 +163,7 @@ public static class BacktestRunner
         var found = new List<string>();
         problems = found;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var known = new HashSet<string>(StringComparer.Ordinal) { "--trace", "--format", "--per-node", "--train-days", "--epsilon", "--sets", "--seed", "--rules" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "--trace", "--format", "--per-node", "--train-days", "--epsilon", "--sets", "--seed", "--rules", "--png" };
         var start = args.Count > 0 && args[0] == "backtest" ? 1 : 0;
         for (var i = start; i < args.Count; i++)
         {
@@ -219,7 +274,26 @@ public static class BacktestRunner
         {
             rules.AddRange(CapacityRules.All);
         }
-        parsed = new Arguments(trace, format, perNode, trainDays, epsilons, sets, seed, rules);
+        parsed = new Arguments(trace, format, perNode, trainDays, epsilons, sets, seed, rules, values.GetValueOrDefault("--png"));
         return problems.Count == 0;
     }
 }
+
+/// <summary>What a backtest chart shows: one node's combined demand, a rule's prediction, the provisioned total.</summary>
+/// <param name="Capacity">Σ of the tenants' provisioned sizes (what static allocation would reserve).</param>
+/// <param name="SplitAt">First bucket of the test period.</param>
+/// <param name="Scale">Divide values by this to get <paramref name="Unit"/>.</param>
+public sealed record AggregateView(
+    CapacityResource Resource,
+    string Title,
+    DateTimeOffset Start,
+    TimeSpan BucketLength,
+    double[] Series,
+    double Prediction,
+    double Capacity,
+    int SplitAt,
+    string Unit,
+    double Scale,
+    string Rule,
+    double Epsilon,
+    double OverloadRate);
