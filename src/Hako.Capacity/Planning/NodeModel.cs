@@ -15,18 +15,25 @@ public sealed class NodeModel
     private NodeModel(NodeSnapshot snapshot)
     {
         Snapshot = snapshot;
+        // No history at all (an empty node, or containers not sampled yet): one bucket in which
+        // every container uses its limit, so nothing is ever assumed to be free.
+        var noHistory = snapshot.BucketCount == 0;
+        Buckets = noHistory ? 1 : snapshot.BucketCount;
         foreach (var r in ResourceVector.All)
         {
             var stats = new SeriesStats[snapshot.Containers.Count];
             for (var i = 0; i < stats.Length; i++)
             {
                 var c = snapshot.Containers[i];
-                stats[i] = new SeriesStats(c.Series(r), c.Limit[r], c.Guarantee[r]);
+                stats[i] = new SeriesStats(noHistory ? new[] { c.Limit[r] } : c.Series(r), c.Limit[r], c.Guarantee[r]);
             }
             _stats[r] = stats;
-            _histories[r] = ResourceHistory.FromStats(r, snapshot.Capacity[r], stats, snapshot.BucketCount);
+            _histories[r] = ResourceHistory.FromStats(r, snapshot.Capacity[r], stats, Buckets);
         }
     }
+
+    /// <summary>Buckets in the model: the snapshot's, or 1 when it has no history.</summary>
+    internal int Buckets { get; }
 
     public NodeSnapshot Snapshot { get; }
 
@@ -73,11 +80,11 @@ public sealed class NodeModel
             else
             {
                 source = DemandSource.PlanLimit;
-                var constant = new double[Snapshot.BucketCount];
+                var constant = new double[Buckets];
                 Array.Fill(constant, plan.Limit[resource]);
                 members.Add(new SeriesStats(constant, plan.Limit[resource], plan.Guarantee[resource]));
             }
-            group = new PlanGroup(source, members, ResourceHistory.FromStats(resource, Snapshot.Capacity[resource], members, Snapshot.BucketCount));
+            group = new PlanGroup(source, members, ResourceHistory.FromStats(resource, Snapshot.Capacity[resource], members, Buckets));
             _groups[(plan.Name, resource)] = group;
             return group;
         }
@@ -95,8 +102,8 @@ public sealed class NodeModel
     /// </summary>
     internal sealed class NewContainers(NodeModel node, PlanGroup group, CapacityResource resource)
     {
-        private readonly double[] _prefix = new double[node.Snapshot.BucketCount];
-        private readonly double[] _extra = new double[node.Snapshot.BucketCount];
+        private readonly double[] _prefix = new double[node.Buckets];
+        private readonly double[] _extra = new double[node.Buckets];
         private int _r;
 
         public int Members => group.Members.Count;

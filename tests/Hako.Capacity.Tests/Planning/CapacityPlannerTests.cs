@@ -75,6 +75,16 @@ public sealed class CapacityPlannerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Headroom_EmptyNode_FallsBackToThePlanLimit()
+    {
+        var empty = new NodeSnapshot { Capacity = new(20, 16 * GiB), Containers = [], Plans = [Large] };
+        var result = CapacityPlanner.Headroom(NodeModel.Prepare(empty), Large, Gaussian);
+        Assert.Equal(4, result.More); // 16 GiB / 4 GiB; CPU 20 / 4 = 5
+        Assert.Equal(CapacityResource.Memory, result.LimitingResource);
+        Assert.All(result.Resources, r => Assert.Equal(DemandSource.PlanLimit, r.Source));
+    }
+
+    [Fact]
     public void Headroom_IsCappedForTinyPlans()
     {
         var tiny = new PlanSpec { Name = "tiny", Limit = new(1e-9, 1) };
