@@ -757,7 +757,9 @@ fi
   echo "per-container timings: $RESULTS"
 } | tee -a "$RESULTS/summary.txt"
 
-LAST="hako N=$N create_start_ms_p50=$HC exec_ms_p50=${R[hako_exec]} destroy_ms_p50=${R[hako_destroy]} disk_kb_per_ct=${R[hako_disk]} mem_kb_per_ct=${R[hako_mem]} list_ms=${R[hako_list]} lxd_create_start_ms_p50=$LC lxd_destroy_ms_p50=${R[lxd_destroy]} raw_lxc_start_ms_p50=$RC"
+# mem_kb_per_ct is the accounted sum (cgroup charge + LXC monitor PSS + hakod RSS growth, per
+# container): MemAvailable moves by megabytes with whatever else runs on a shared machine.
+LAST="hako N=$N create_start_ms_p50=$HC exec_ms_p50=${R[hako_exec]} destroy_ms_p50=${R[hako_destroy]} disk_kb_per_ct=${R[hako_disk]} mem_kb_per_ct=$(accounted hako) list_ms=${R[hako_list]} lxd_create_start_ms_p50=$LC lxd_destroy_ms_p50=${R[lxd_destroy]} raw_lxc_start_ms_p50=$RC"
 echo "$LAST" >>"$RESULTS/summary.txt"
 quietly cleanup
 trap - EXIT
