@@ -21,6 +21,10 @@ public sealed record CreateContainerRequest
     public bool Privileged { get; init; }
     /// <summary>"bridge" (default: a veth on the node's bridge with a static address) or "none" (loopback only).</summary>
     public string? Network { get; init; }
+    /// <summary>A plan (hako plan list) the settings start from; explicit fields override it.</summary>
+    public string? Plan { get; init; }
+    /// <summary>Overrides of the plan's resources beyond the basic fields above (mode, guarantees, I/O, beancounters).</summary>
+    public ResourceSettings? Resources { get; init; }
     /// <summary>Start the container once it is created.</summary>
     public bool Start { get; init; }
 }
@@ -38,6 +42,42 @@ public sealed record UpdateContainerRequest
     public int? Processes { get; init; }
     public string? Disk { get; init; }
     public bool? OnBoot { get; init; }
+    /// <summary>Switch to another plan; the container's explicit settings are re-applied on top of it.</summary>
+    public string? Plan { get; init; }
+    public ResourceSettings? Resources { get; init; }
+}
+
+/// <summary>
+/// The resource settings beyond memory/swap/cpu/processes/disk, as operators write them (strings with
+/// suffixes, vzctl syntax). Null fields are left as they are.
+/// </summary>
+public sealed record ResourceSettings
+{
+    /// <summary>slm (one memory size, OOM inside) or ubc (the full beancounter set).</summary>
+    public string? Mode { get; init; }
+    /// <summary>guaranteed (limits = guarantees, never oversold) or best-effort.</summary>
+    public string? Kind { get; init; }
+    public string? GuaranteeMemory { get; init; }
+    public string? GuaranteeCpus { get; init; }
+    public string? GuaranteeDisk { get; init; }
+    /// <summary>I/O weight 0..7 (vzctl --ioprio).</summary>
+    public string? IoPrio { get; init; }
+    /// <summary>Bytes per second, e.g. 10M.</summary>
+    public string? IoLimit { get; init; }
+    /// <summary>Operations per second.</summary>
+    public string? IopsLimit { get; init; }
+    /// <summary>CPUs the container may run on, e.g. "0" or "0-1" (vzctl --cpumask).</summary>
+    public string? CpuMask { get; init; }
+    /// <summary>Beancounters in vzctl syntax, e.g. { "numproc": "240:240", "kmemsize": "14M:16M" }.</summary>
+    public IReadOnlyDictionary<string, string>? Beancounters { get; init; }
+}
+
+/// <summary>What is reserved for a container (never oversold); limits are the ceiling.</summary>
+public sealed record ResourceGuarantees
+{
+    public long MemoryBytes { get; init; }
+    public double Cpus { get; init; }
+    public long DiskBytes { get; init; }
 }
 
 public sealed record ResourceLimits
@@ -53,6 +93,12 @@ public sealed record ResourceLimits
     public int? Processes { get; init; }
     /// <summary>Bytes; null = unlimited (plain directory).</summary>
     public long? DiskBytes { get; init; }
+    /// <summary>I/O weight 0..7 (vzctl --ioprio); null = the default (4).</summary>
+    public int? IoPrio { get; init; }
+    public long? IoLimitBytesPerSecond { get; init; }
+    public long? IopsLimit { get; init; }
+    /// <summary>Explicit cpuset, e.g. "0-1"; null = chosen from --cpus.</summary>
+    public string? CpuMask { get; init; }
 }
 
 public sealed record ResourceUsage
@@ -63,6 +109,10 @@ public sealed record ResourceUsage
     public long? DiskInodes { get; init; }
     public int? Processes { get; init; }
     public double? CpuSeconds { get; init; }
+    public long? IoReadBytes { get; init; }
+    public long? IoWriteBytes { get; init; }
+    public long? IoReadOps { get; init; }
+    public long? IoWriteOps { get; init; }
 }
 
 /// <summary>A limit the kernel enforced: counter name, how often, and when it was last seen rising.</summary>
@@ -94,6 +144,16 @@ public sealed record ContainerInfo
     public IReadOnlyList<LimitEvent> Events { get; init; } = [];
     /// <summary>LXC path and name, so a local CLI can attach without a round trip through hakod.</summary>
     public string? LxcPath { get; init; }
+    public string? Plan { get; init; }
+    /// <summary>slm or ubc.</summary>
+    public string Mode { get; init; } = "slm";
+    /// <summary>guaranteed or best-effort.</summary>
+    public string Kind { get; init; } = "best-effort";
+    public ResourceGuarantees? Guarantees { get; init; }
+    /// <summary>The beancounter set in vzctl syntax (ubc mode; derived from memory/swap/processes in slm mode).</summary>
+    public IReadOnlyDictionary<string, string>? Beancounters { get; init; }
+    /// <summary>vzcfgvalidate warnings of the last create/set (errors refuse the change).</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 public sealed record ExecRequest

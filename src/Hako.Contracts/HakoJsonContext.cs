@@ -22,4 +22,11 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(List<OperationInfo>))]
 [JsonSerializable(typeof(ProblemInfo))]
 [JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(PlanInfo))]
+[JsonSerializable(typeof(List<PlanInfo>))]
+[JsonSerializable(typeof(CreatePlanRequest))]
+[JsonSerializable(typeof(SplitPlanRequest))]
+[JsonSerializable(typeof(BeancounterReport))]
+[JsonSerializable(typeof(List<BeancounterReport>))]
+[JsonSerializable(typeof(ValidationReport))]
 public sealed partial class HakoJsonContext : JsonSerializerContext;

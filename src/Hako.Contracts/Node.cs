@@ -15,6 +15,12 @@ public sealed record NodeInfo
     public string? DataDir { get; init; }
     public bool Nat { get; init; }
     public bool Lxcfs { get; init; }
+    /// <summary>Kept for the host, never given to containers.</summary>
+    public NodeResources? Reserve { get; init; }
+    /// <summary>Sum of the containers' guarantees.</summary>
+    public NodeResources? CommittedGuarantees { get; init; }
+    /// <summary>Per-resource overcommit ratios: Σ limits may reach ratio × (capacity − reserve).</summary>
+    public NodeResources? OvercommitRatios { get; init; }
 }
 
 public sealed record NodeResources

@@ -15,6 +15,8 @@ public sealed record OperationInfo
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public ProblemInfo? Error { get; init; }
+    /// <summary>Warnings found when the operation was accepted (e.g. vzcfgvalidate warnings).</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 /// <summary>problem+json body (RFC 9457) with a stable <see cref="Code"/>.</summary>
