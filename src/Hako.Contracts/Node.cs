@@ -20,7 +20,15 @@ public sealed record NodeInfo
     /// <summary>Sum of the containers' guarantees.</summary>
     public NodeResources? CommittedGuarantees { get; init; }
     /// <summary>Per-resource overcommit ratios: Σ limits may reach ratio × (capacity − reserve).</summary>
-    public NodeResources? OvercommitRatios { get; init; }
+    public OvercommitInfo? OvercommitRatios { get; init; }
+}
+
+/// <summary>Overcommit ratios per resource; null = not checked.</summary>
+public sealed record OvercommitInfo
+{
+    public double? Memory { get; init; }
+    public double? Cpu { get; init; }
+    public double? Disk { get; init; }
 }
 
 public sealed record NodeResources

@@ -68,6 +68,8 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<LxcDriver>();
         builder.Services.AddSingleton<PrivateArea>();
         builder.Services.AddSingleton<ContainerLocks>();
+        builder.Services.AddSingleton<Resources.PlanCatalog>();
+        builder.Services.AddSingleton<Beancounters.BeancounterService>();
         builder.Services.AddSingleton<ContainerService>();
         builder.Services.AddSingleton<OperationManager>();
         builder.Services.AddSingleton<Reconciler>();
@@ -113,6 +115,8 @@ public sealed class HakodHost : IAsyncDisposable
         app.MapNodeApi();
         app.MapTemplatesApi();
         app.MapContainersApi();
+        app.MapPlansApi();
+        app.MapBeancountersApi();
         app.MapOperationsApi();
         app.MapFallback(() => Problems.Result(Problems.From(HakoException.NotFound("No such endpoint; see /openapi/v1.json"))));
 

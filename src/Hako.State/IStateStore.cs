@@ -1,5 +1,6 @@
 using Hako.Contracts;
 using Hako.Core.Containers;
+using Hako.Core.Resources;
 
 namespace Hako.State;
 
@@ -29,4 +30,14 @@ public interface IStateStore : IDisposable
 
     void SetCounterBaseline(string container, string counter, long value);
 
+    /// <summary>The operator's plans (built-in ones live in code): a base plan plus flags.</summary>
+    IReadOnlyList<StoredPlan> ListPlans();
+
+    bool TryInsertPlan(StoredPlan plan);
+
+    void DeletePlan(string name);
+
 }
+
+/// <summary>An operator-defined plan as stored: the plan it derives from and the flags applied on top.</summary>
+public sealed record StoredPlan(string Name, string? Base, PlanFlags Flags, DateTimeOffset CreatedAt);

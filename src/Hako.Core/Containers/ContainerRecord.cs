@@ -19,7 +19,12 @@ public sealed record ContainerRecord
     public required string Hostname { get; init; }
     public string? Ip { get; init; }
     public IReadOnlyList<string> Nameservers { get; init; } = [];
+    /// <summary>The effective limits (the plan with the overrides applied), kept for queries and the cgroup drivers.</summary>
     public required ResourceLimits Limits { get; init; }
+    /// <summary>The plan the container's settings start from; null = hakod's default settings.</summary>
+    public string? PlanName { get; init; }
+    /// <summary>Everything set explicitly on create/set, re-applied on top of the plan (so --plan switches keep them).</summary>
+    public Resources.PlanFlags Overrides { get; init; } = new();
     public bool OnBoot { get; init; }
     public bool Privileged { get; init; }
     /// <summary>What the operator last asked for: running or stopped. Used by reconcile after a reboot.</summary>

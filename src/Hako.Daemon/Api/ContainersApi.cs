@@ -17,7 +17,7 @@ public static class ContainersApi
 
         g.MapPost("/", (CreateContainerRequest req, ContainerService svc, OperationManager ops) =>
         {
-            var record = svc.Admit(req);
+            var (record, warnings) = svc.Admit(req);
             var lease = svc.Locks.Acquire(record.Name, "create");
             var op = ops.Start("container.create", record.Name, async op =>
             {
@@ -25,15 +25,16 @@ public static class ContainersApi
                 {
                     await svc.CreateAsync(record, req.Start, op);
                 }
-            });
+            }, warnings);
             return Accepted(op);
         });
 
         g.MapPatch("/{name}", async (string name, UpdateContainerRequest req, ContainerService svc, CancellationToken ct) =>
         {
             using var lease = svc.Locks.Acquire(name, "set");
-            await svc.UpdateAsync(name, req, ct);
-            return Results.Json(await svc.ShowAsync(name, ct), HakoJsonContext.Default.ContainerInfo);
+            var (_, warnings) = await svc.UpdateAsync(name, req, ct);
+            var info = await svc.ShowAsync(name, ct) with { Warnings = warnings.Count > 0 ? warnings : null };
+            return Results.Json(info, HakoJsonContext.Default.ContainerInfo);
         });
 
         g.MapDelete("/{name}", (string name, bool? force, ContainerService svc, OperationManager ops) =>

@@ -5,6 +5,7 @@ using Hako.Core.Errors;
 using Hako.Core.Units;
 using Hako.Core.Validation;
 using Hako.Daemon.Operations;
+using Hako.Daemon.Resources;
 using Hako.Linux.Interop;
 using Hako.Linux.Procfs;
 
@@ -12,8 +13,6 @@ namespace Hako.Daemon.Containers;
 
 public sealed partial class ContainerService
 {
-    public const long DefaultMemory = 512L << 20;
-    public const long DefaultDisk = 10L << 30;
 
     private static readonly TimeSpan? TestCreateDelay =
         int.TryParse(Environment.GetEnvironmentVariable("HAKO_TEST_CREATE_DELAY_MS"), out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
@@ -22,9 +21,10 @@ public sealed partial class ContainerService
     /// Checks a create request completely before anything is allocated, reporting every problem at once,
     /// then reserves the name and address with a row in state Creating.
     /// </summary>
-    public ContainerRecord Admit(CreateContainerRequest req)
+    public (ContainerRecord Record, IReadOnlyList<string> Warnings) Admit(CreateContainerRequest req)
     {
         var errors = new List<string>();
+        var warnings = new List<string>();
         if (Names.CheckName(req.Name) is { } nameError)
         {
             errors.Add(nameError);
@@ -39,8 +39,8 @@ public sealed partial class ContainerService
             errors.Add($"Template '{req.Template}' does not exist; see hako template list, or build one with: hako template build busybox");
         }
 
-        var limits = ParseLimits(errors, new ResourceLimits { MemoryBytes = DefaultMemory, SwapBytes = 0, DiskBytes = DefaultDisk },
-            req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk);
+        var overrides = PlanCodec.FromRequest(req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk, req.Resources);
+        var resolved = Resolve(errors, warnings, req.Plan, overrides, req.Resources?.CpuMask);
         var hostname = req.Hostname ?? req.Name;
         if (Names.CheckHostname(hostname) is { } hostError)
         {
@@ -48,7 +48,11 @@ public sealed partial class ContainerService
         }
 
         CheckNameservers(errors, req.Nameservers);
-        CheckNodeFits(errors, limits, null);
+        var limits = resolved?.Limits ?? new ResourceLimits();
+        if (resolved is not null)
+        {
+            CheckNodeFits(errors, limits, null);
+        }
 
         ContainerRecord? record = null;
         lock (_allocation)
@@ -95,6 +99,8 @@ public sealed partial class ContainerService
                     errors.Count == 1 ? errors[0] : $"{errors.Count} problems with the request: {string.Join("; ", errors)}", errors);
             }
 
+            Admit(all, req.Name, resolved!.Value.Plan);
+
             record = new ContainerRecord
             {
                 Name = req.Name,
@@ -104,6 +110,8 @@ public sealed partial class ContainerService
                 Ip = ip,
                 Nameservers = req.Nameservers ?? [],
                 Limits = limits,
+                PlanName = req.Plan,
+                Overrides = overrides,
                 OnBoot = req.OnBoot,
                 Privileged = req.Privileged,
                 DesiredState = "stopped",
@@ -115,7 +123,7 @@ public sealed partial class ContainerService
             }
         }
 
-        return record;
+        return (record, warnings);
     }
 
     /// <summary>
@@ -166,97 +174,6 @@ public sealed partial class ContainerService
         await storage.DestroyAsync(name);
         lxc.DeleteContainerDir(name);
         RemoveStaleCgroups(name);
-    }
-
-    private static ResourceLimits ParseLimits(List<string> errors, ResourceLimits current, string? memory, string? swap,
-        int? cpus, string? cpuLimit, int? cpuUnits, int? processes, string? disk)
-    {
-        long? Size(string? text, string what, long? keep)
-        {
-            if (text is null)
-            {
-                return keep;
-            }
-
-            if (Core.Units.Size.TryParse(text, out var v))
-            {
-                return v;
-            }
-
-            errors.Add($"{what} '{text}' is not a size; use e.g. 512M, 10G or 'unlimited'");
-            return keep;
-        }
-
-        var limits = current with
-        {
-            MemoryBytes = Size(memory, "Memory", current.MemoryBytes),
-            SwapBytes = Size(swap, "Swap", current.SwapBytes),
-            DiskBytes = Size(disk, "Disk quota", current.DiskBytes),
-        };
-        if (memory is not null && limits.MemoryBytes is < 16L << 20)
-        {
-            errors.Add($"Memory {memory} is too small; a container needs at least 16M");
-        }
-
-        if (disk is not null && limits.DiskBytes is < 16L << 20)
-        {
-            errors.Add($"Disk quota {disk} is too small; use at least 16M");
-        }
-
-        if (cpus is not null)
-        {
-            if (cpus < 1 || cpus > Environment.ProcessorCount)
-            {
-                errors.Add($"--cpus {cpus} is out of range; this node has {Environment.ProcessorCount} CPUs");
-            }
-            else
-            {
-                limits = limits with { Cpus = cpus };
-            }
-        }
-
-        if (cpuLimit is not null)
-        {
-            var t = cpuLimit.Trim().TrimEnd('%');
-            if (t is "0" or "unlimited")
-            {
-                limits = limits with { CpuLimitPercent = null };
-            }
-            else if (int.TryParse(t, out var pct) && pct >= 1 && pct <= 100 * Environment.ProcessorCount)
-            {
-                limits = limits with { CpuLimitPercent = pct };
-            }
-            else
-            {
-                errors.Add($"--cpulimit '{cpuLimit}' must be a percent of one CPU between 1% and {100 * Environment.ProcessorCount}% (e.g. 50% or 200%)");
-            }
-        }
-
-        if (cpuUnits is not null)
-        {
-            if (cpuUnits is < 8 or > 500000)
-            {
-                errors.Add($"--cpuunits {cpuUnits} is out of range; vzctl's range is 8..500000 (default 1000)");
-            }
-            else
-            {
-                limits = limits with { CpuUnits = cpuUnits.Value };
-            }
-        }
-
-        if (processes is not null)
-        {
-            if (processes is < 8 and not 0)
-            {
-                errors.Add($"--processes {processes} is too small; a container needs at least 8 (0 = unlimited)");
-            }
-            else
-            {
-                limits = limits with { Processes = processes == 0 ? null : processes };
-            }
-        }
-
-        return limits;
     }
 
     private static void CheckNameservers(List<string> errors, IReadOnlyList<string>? nameservers)

@@ -31,6 +31,8 @@ public sealed partial class ContainerService
             store.SetCounterBaseline(name, c, 0);
         }
 
+        Beancounters.BeancounterService.ResetCounters(store, name);
+
         RemoveStaleCgroups(name);
         await lxc.StartAsync(name, ct);
         store.UpdateContainer(r with { DesiredState = "running" });

@@ -2,6 +2,7 @@ using Hako.Contracts;
 using Hako.Core.Containers;
 using Hako.Linux.Cgroups;
 using Hako.Linux.Interop;
+using Hako.Core.Resources;
 using Hako.Linux.Procfs;
 
 namespace Hako.Daemon.Containers;
@@ -65,7 +66,7 @@ public sealed partial class ContainerService
         {
         }
 
-        return new ContainerInfo
+        var info = new ContainerInfo
         {
             Name = r.Name,
             State = state,
@@ -89,6 +90,20 @@ public sealed partial class ContainerService
             CreatedAt = r.CreatedAt,
             Events = detailed ? store.GetLimitEvents(r.Name) : [],
             LxcPath = lxc.LxcPath,
+            Plan = r.PlanName,
+        };
+        if (!detailed)
+        {
+            return info;
+        }
+
+        var plan = Effective(r);
+        return info with
+        {
+            Mode = plan.Mode == MemoryMode.Ubc ? "ubc" : "slm",
+            Kind = plan.Kind == PlanKind.Guaranteed ? "guaranteed" : "best-effort",
+            Guarantees = new ResourceGuarantees { MemoryBytes = plan.Guarantees.MemoryBytes, Cpus = plan.Guarantees.Cpus, DiskBytes = plan.Guarantees.DiskBytes },
+            Beancounters = plan.EffectiveBeancounters().ToVzctl(),
         };
     }
 
@@ -99,6 +114,10 @@ public sealed partial class ContainerService
         var all = store.ListContainers();
         var infos = all.Select(r => ToInfo(r, detailed: false)).ToList();
         var cpus = Environment.ProcessorCount;
+        var node = plans.Node();
+        var commitments = all.Select(r => Effective(r).ToCommitment(r.Name)).ToList();
+        // JSON has no infinity: an unchecked ratio goes out as null.
+        static double? Ratio(double r) => double.IsInfinity(r) ? null : r;
         return new NodeInfo
         {
             NodeName = options.NodeName,
@@ -126,6 +145,14 @@ public sealed partial class ContainerService
             DataDir = paths.DataDir,
             Nat = options.Nat,
             Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
+            Reserve = new NodeResources { MemoryBytes = node.HostReserve.MemoryBytes, Cpus = node.HostReserve.Cpus, DiskBytes = node.HostReserve.DiskBytes },
+            CommittedGuarantees = new NodeResources
+            {
+                MemoryBytes = commitments.Sum(c => c.Guarantees.MemoryBytes),
+                Cpus = commitments.Sum(c => c.Guarantees.Cpus),
+                DiskBytes = commitments.Sum(c => c.Guarantees.DiskBytes),
+            },
+            OvercommitRatios = new OvercommitInfo { Memory = Ratio(node.Ratios.Memory), Cpu = Ratio(node.Ratios.Cpu), Disk = Ratio(node.Ratios.Disk) },
         };
     }
 }

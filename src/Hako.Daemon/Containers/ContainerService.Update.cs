@@ -2,17 +2,24 @@ using Hako.Contracts;
 using Hako.Core.Containers;
 using Hako.Core.Errors;
 using Hako.Core.Validation;
+using Hako.Daemon.Resources;
 
 namespace Hako.Daemon.Containers;
 
 public sealed partial class ContainerService
 {
     /// <summary>Applies a change: validated whole first, persisted, and applied live where the kernel allows.</summary>
-    public async Task<ContainerRecord> UpdateAsync(string name, UpdateContainerRequest req, CancellationToken ct = default)
+    public async Task<(ContainerRecord Record, IReadOnlyList<string> Warnings)> UpdateAsync(string name, UpdateContainerRequest req, CancellationToken ct = default)
     {
         var r = Require(name);
         var errors = new List<string>();
-        var limits = ParseLimits(errors, r.Limits, req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk);
+        var warnings = new List<string>();
+        var overrides = PlanCodec.Merge(r.Overrides,
+            PlanCodec.FromRequest(req.Memory, req.Swap, req.Cpus, req.CpuLimit, req.CpuUnits, req.Processes, req.Disk, req.Resources));
+        var cpuMask = req.Resources?.CpuMask is { } mask ? (mask.Length == 0 ? null : mask) : r.Limits.CpuMask;
+        var planName = req.Plan ?? r.PlanName;
+        var resolved = Resolve(errors, warnings, planName, overrides, cpuMask);
+        var limits = resolved?.Limits ?? r.Limits;
         if (req.Hostname is not null && Names.CheckHostname(req.Hostname) is { } hostError)
         {
             errors.Add(hostError);
@@ -34,12 +41,16 @@ public sealed partial class ContainerService
             throw new HakoException(ErrorCode.InvalidArgument, string.Join("; ", errors), errors);
         }
 
+        Admit(store.ListContainers().Where(c => c.Name != name).ToList(), name, resolved!.Value.Plan);
+
         var updated = r with
         {
             Limits = limits,
             Hostname = req.Hostname ?? r.Hostname,
             Nameservers = req.Nameservers ?? r.Nameservers,
             OnBoot = req.OnBoot ?? r.OnBoot,
+            PlanName = planName,
+            Overrides = overrides,
         };
 
         var running = IsRunning(name);
@@ -52,7 +63,7 @@ public sealed partial class ContainerService
         if (running)
         {
             // Live: if the kernel refuses (e.g. memory below current use), nothing is persisted.
-            cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits.Cpus));
+            cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits));
         }
 
         store.UpdateContainer(updated);
@@ -67,6 +78,6 @@ public sealed partial class ContainerService
         }
 
         Log.ContainerAction(log, name, "updated");
-        return updated;
+        return (updated, warnings);
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class ContainerService(
     ICgroupDriver cgroups,
     PrivateArea storage,
     TemplateStore templates,
+    Resources.PlanCatalog plans,
     ContainerLocks locks,
     TimeProvider time,
     ILogger<ContainerService> log)
@@ -55,8 +56,14 @@ public sealed partial class ContainerService(
     internal bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));
 
     /// <summary>A cpuset of <paramref name="count"/> CPUs, rotated by name so containers spread over the cores.</summary>
-    private static string? CpusetFor(string name, int? count)
+    private static string? CpusetFor(string name, ResourceLimits limits)
     {
+        if (limits.CpuMask is { } mask)
+        {
+            return mask;
+        }
+
+        var count = limits.Cpus;
         var total = Environment.ProcessorCount;
         if (count is not { } n || n >= total)
         {
@@ -89,7 +96,7 @@ public sealed partial class ContainerService(
         Init = t.Init,
         Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
         AppArmor = Directory.Exists("/sys/kernel/security/apparmor"),
-        CgroupLines = cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits.Cpus)),
+        CgroupLines = cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits)),
     };
 
     private Template RequireTemplate(string name) =>

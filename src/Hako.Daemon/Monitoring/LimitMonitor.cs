@@ -12,17 +12,23 @@ namespace Hako.Daemon.Monitoring;
 /// Baselines are stored, so a hakod restart neither loses nor double-counts events.
 /// </summary>
 public sealed class LimitMonitor(
-    HakodOptions options, IStateStore store, ICgroupDriver cgroups, ContainerService containers, TimeProvider time,
-    ILogger<LimitMonitor> log) : BackgroundService
+    HakodOptions options, IStateStore store, ICgroupDriver cgroups, ContainerService containers,
+    Beancounters.BeancounterService beancounters, TimeProvider time, ILogger<LimitMonitor> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.MonitorIntervalSeconds), time);
+        var tick = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 PollOnce();
+                // The full beancounter sweep (procfs walks) runs every 10 s; limit events every tick.
+                if (++tick * options.MonitorIntervalSeconds % 10 == 0)
+                {
+                    beancounters.Sweep();
+                }
             }
             catch (Exception e)
             {

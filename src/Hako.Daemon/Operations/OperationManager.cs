@@ -18,6 +18,7 @@ public sealed class Operation
     public string? Step { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
     public ProblemInfo? Error { get; private set; }
+    public IReadOnlyList<string>? Warnings { get; init; }
 
     public Task Completion => _done.Task;
 
@@ -43,7 +44,7 @@ public sealed class Operation
     public OperationInfo ToInfo() => new()
     {
         Id = Id, Kind = Kind, Target = Target, Status = Status, Progress = Progress, Step = Step,
-        CreatedAt = CreatedAt, FinishedAt = FinishedAt, Error = Error,
+        CreatedAt = CreatedAt, FinishedAt = FinishedAt, Error = Error, Warnings = Warnings,
     };
 }
 
@@ -52,10 +53,14 @@ public sealed class OperationManager(TimeProvider time, ILogger<OperationManager
 {
     private readonly ConcurrentDictionary<string, Operation> _ops = new();
 
-    public Operation Start(string kind, string target, Func<Operation, Task> work)
+    public Operation Start(string kind, string target, Func<Operation, Task> work, IReadOnlyList<string>? warnings = null)
     {
         Prune();
-        var op = new Operation { Id = Guid.NewGuid().ToString("n"), Kind = kind, Target = target, CreatedAt = time.GetUtcNow() };
+        var op = new Operation
+        {
+            Id = Guid.NewGuid().ToString("n"), Kind = kind, Target = target, CreatedAt = time.GetUtcNow(),
+            Warnings = warnings is { Count: > 0 } ? warnings : null,
+        };
         _ops[op.Id] = op;
         _ = Task.Run(async () =>
         {

@@ -20,6 +20,16 @@ public sealed class HakodOptions
     /// <summary>Host uid of container root for unprivileged containers (range of 65536 from here).</summary>
     public int UidBase { get; set; } = 100000;
     public bool Lxcfs { get; set; } = true;
+    /// <summary>Kept for the host and never promised to containers (admission).</summary>
+    public string ReserveMemory { get; set; } = "1G";
+    public double ReserveCpus { get; set; }
+    public string ReserveDisk { get; set; } = "5G";
+    /// <summary>Σ limits of best-effort containers may reach ratio × (capacity − reserve); ∞ = not checked.</summary>
+    public double OvercommitMemory { get; set; } = 2.0;
+    /// <summary>CPU time is shared by weight (cpuunits), so CPU limits are not checked unless the operator sets a ratio.</summary>
+    public double OvercommitCpu { get; set; } = double.PositiveInfinity;
+    /// <summary>Private areas are sparse images: disk quotas are thin-provisioned up to this ratio.</summary>
+    public double OvercommitDisk { get; set; } = 4.0;
     /// <summary>Seconds between polls of kernel counters for limit events.</summary>
     public int MonitorIntervalSeconds { get; set; } = 2;
 
@@ -35,6 +45,11 @@ public sealed class HakodOptions
           --node-name NAME   this node's name (default: the host name)
           --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat)
           --nat              masquerade the subnet to the outside (off by default)
+          --reserve-memory SIZE / --reserve-cpus N / --reserve-disk SIZE
+                             kept for the host, never promised to containers (default 1G / 0 / 5G)
+          --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
+                             best-effort limits may add up to R x (capacity - reserve)
+                             (default 2 / unchecked / 4; 'inf' = unchecked)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -53,7 +68,9 @@ public sealed class HakodOptions
                 case "--nat" or "--no-lxcfs" or "--help" or "-h":
                     flags[key] = "true";
                     break;
-                case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config":
+                case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
+                    or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
+                    or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -112,6 +129,31 @@ public sealed class HakodOptions
         Set("--bridge", v => o.Bridge = v);
         Set("--subnet", v => o.Subnet = v);
         Set("--node-name", v => o.NodeName = v);
+        Set("--reserve-memory", v => o.ReserveMemory = v);
+        Set("--reserve-disk", v => o.ReserveDisk = v);
+        void Number(string flag, Action<double> apply)
+        {
+            if (flags.TryGetValue(flag, out var v) && v is not null)
+            {
+                if (v is "inf" or "unlimited")
+                {
+                    apply(double.PositiveInfinity);
+                }
+                else if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d >= 0)
+                {
+                    apply(d);
+                }
+                else
+                {
+                    errors.Add($"{flag} '{v}' is not a number; use e.g. 1.5 (or 'inf')");
+                }
+            }
+        }
+
+        Number("--reserve-cpus", v => o.ReserveCpus = v);
+        Number("--overcommit-memory", v => o.OvercommitMemory = v);
+        Number("--overcommit-cpu", v => o.OvercommitCpu = v);
+        Number("--overcommit-disk", v => o.OvercommitDisk = v);
         if (flags.ContainsKey("--nat"))
         {
             o.Nat = true;
@@ -166,6 +208,19 @@ public sealed class HakodOptions
         if (Core.Validation.Names.CheckName(NodeName.ToLowerInvariant(), "Node name") is { } nodeError)
         {
             yield return nodeError;
+        }
+
+        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk) })
+        {
+            if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
+            {
+                yield return $"{flag} '{size}' is not a size; use e.g. 1G";
+            }
+        }
+
+        if (OvercommitMemory < 1 || OvercommitCpu < 1 || OvercommitDisk < 1)
+        {
+            yield return "overcommit ratios must be at least 1 (1 = never oversold)";
         }
 
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))

@@ -44,5 +44,26 @@ internal static class SqliteSchema
             PRIMARY KEY (container, counter)
         );
         """,
+
+        // 2: plans, and the container's plan plus its explicit settings (overrides) as PlanFlags JSON.
+        // Rows from step 1 keep their limits: they become overrides of the default settings.
+        """
+        CREATE TABLE plans (
+            name       TEXT PRIMARY KEY,
+            base       TEXT,
+            flags      TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE containers ADD COLUMN plan TEXT;
+        ALTER TABLE containers ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}';
+        UPDATE containers SET overrides = json_object(
+            'memory', coalesce(CAST(memory AS TEXT), 'unlimited'),
+            'swap', coalesce(CAST(swap AS TEXT), 'unlimited'),
+            'disk', coalesce(CAST(disk AS TEXT), 'unlimited'),
+            'cpuUnits', CAST(cpuunits AS TEXT));
+        UPDATE containers SET overrides = json_set(overrides, '$.cpus', CAST(cpus AS TEXT)) WHERE cpus IS NOT NULL;
+        UPDATE containers SET overrides = json_set(overrides, '$.cpuLimit', CAST(cpulimit AS TEXT)) WHERE cpulimit IS NOT NULL;
+        UPDATE containers SET overrides = json_set(overrides, '$.processes', CAST(processes AS TEXT)) WHERE processes IS NOT NULL;
+        """,
     ];
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Hako.Contracts;
+using System.Text.Json;
 using Hako.Core.Containers;
+using Hako.Core.Resources;
 using Microsoft.Data.Sqlite;
 
 namespace Hako.State.Sqlite;
@@ -68,9 +70,9 @@ public sealed class SqliteStateStore : IStateStore
             using var cmd = _db.CreateCommand();
             cmd.CommandText = """
                 INSERT INTO containers (name, status, template, hostname, ip, nameservers, memory, swap, cpus, cpulimit,
-                    cpuunits, processes, disk, onboot, privileged, desired_state, created_at)
+                    cpuunits, processes, disk, onboot, privileged, desired_state, created_at, plan, overrides)
                 VALUES ($name, $status, $template, $hostname, $ip, $ns, $memory, $swap, $cpus, $cpulimit,
-                    $cpuunits, $processes, $disk, $onboot, $privileged, $desired, $created)
+                    $cpuunits, $processes, $disk, $onboot, $privileged, $desired, $created, $plan, $overrides)
                 """;
             Bind(cmd, record);
             try
@@ -93,7 +95,8 @@ public sealed class SqliteStateStore : IStateStore
             cmd.CommandText = """
                 UPDATE containers SET status=$status, template=$template, hostname=$hostname, ip=$ip, nameservers=$ns,
                     memory=$memory, swap=$swap, cpus=$cpus, cpulimit=$cpulimit, cpuunits=$cpuunits, processes=$processes,
-                    disk=$disk, onboot=$onboot, privileged=$privileged, desired_state=$desired, created_at=$created
+                    disk=$disk, onboot=$onboot, privileged=$privileged, desired_state=$desired, created_at=$created,
+                    plan=$plan, overrides=$overrides
                 WHERE name=$name
                 """;
             Bind(cmd, record);
@@ -189,6 +192,58 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyList<StoredPlan> ListPlans()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT name, base, flags, created_at FROM plans ORDER BY name";
+            using var r = cmd.ExecuteReader();
+            var list = new List<StoredPlan>();
+            while (r.Read())
+            {
+                list.Add(new StoredPlan(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1),
+                    JsonSerializer.Deserialize(r.GetString(2), StateJsonContext.Default.PlanFlags) ?? new PlanFlags(),
+                    DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
+            }
+
+            return list;
+        }
+    }
+
+    public bool TryInsertPlan(StoredPlan plan)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "INSERT INTO plans (name, base, flags, created_at) VALUES ($n, $b, $f, $t)";
+            cmd.Parameters.AddWithValue("$n", plan.Name);
+            cmd.Parameters.AddWithValue("$b", (object?)plan.Base ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$f", JsonSerializer.Serialize(plan.Flags, StateJsonContext.Default.PlanFlags));
+            cmd.Parameters.AddWithValue("$t", plan.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+            try
+            {
+                cmd.ExecuteNonQuery();
+                return true;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void DeletePlan(string name)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "DELETE FROM plans WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     public void Dispose() => _db.Dispose();
 
     private static void Bind(SqliteCommand cmd, ContainerRecord r)
@@ -211,6 +266,8 @@ public sealed class SqliteStateStore : IStateStore
         cmd.Parameters.AddWithValue("$privileged", r.Privileged ? 1 : 0);
         cmd.Parameters.AddWithValue("$desired", r.DesiredState);
         cmd.Parameters.AddWithValue("$created", r.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$plan", (object?)r.PlanName ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$overrides", JsonSerializer.Serialize(r.Overrides, StateJsonContext.Default.PlanFlags));
     }
 
     private static List<ContainerRecord> ReadAll(SqliteCommand cmd)
@@ -245,6 +302,8 @@ public sealed class SqliteStateStore : IStateStore
                 Privileged = L("privileged") == 1,
                 DesiredState = S("desired_state"),
                 CreatedAt = DateTimeOffset.Parse(S("created_at"), CultureInfo.InvariantCulture),
+                PlanName = r.IsDBNull(r.GetOrdinal("plan")) ? null : S("plan"),
+                Overrides = JsonSerializer.Deserialize(S("overrides"), StateJsonContext.Default.PlanFlags) ?? new PlanFlags(),
             });
         }
 

@@ -1,0 +1,129 @@
+using Hako.Contracts;
+using Hako.Core.Containers;
+using Hako.Core.Errors;
+using Hako.Core.Resources;
+using Hako.Daemon.Containers;
+using Hako.Linux.Cgroups;
+using Hako.State;
+
+namespace Hako.Daemon.Beancounters;
+
+/// <summary>
+/// /proc/user_beancounters for Hako containers: barrier and limit from the container's effective plan,
+/// held from the kernel (cgroup files and procfs), and maxheld/failcnt kept by hakod in its database for
+/// the counters the kernel does not keep, so they survive hakod restarts.
+/// </summary>
+public sealed partial class BeancounterService(IStateStore store, ContainerService containers, ICgroupDriver cgroups)
+{
+    private const string MaxHeldKey = "ubc:maxheld:";
+    private const string FailCntKey = "ubc:failcnt:";
+    private const string OverKey = "ubc:over:";
+
+    public BeancounterReport Report(string name)
+    {
+        var r = store.GetContainer(name) is { Status: RecordStatus.Ready } c ? c
+            : throw HakoException.NotFound($"Container {name} does not exist; see hako list");
+        return Report(r);
+    }
+
+    public IReadOnlyList<BeancounterReport> ReportAll() =>
+        [.. store.ListContainers().Where(r => r.Status == RecordStatus.Ready && containers.IsRunning(r.Name)).Select(Report)];
+
+    private BeancounterReport Report(ContainerRecord r)
+    {
+        var set = containers.Effective(r).EffectiveBeancounters();
+        var measured = containers.IsRunning(r.Name) ? Measure(r) : new Dictionary<UbcResource, Measurement>();
+        var rows = new List<BeancounterRowInfo>();
+        var usage = new Dictionary<UbcResource, BeancounterUsage>();
+        foreach (var (p, limit) in set.Entries)
+        {
+            var m = measured.GetValueOrDefault(p.Resource);
+            var stored = store.GetCounterBaseline(r.Name, MaxHeldKey + p.Name) ?? 0;
+            var maxHeld = Math.Max(Math.Max(stored, m.Held), m.KernelMaxHeld ?? 0);
+            var failCnt = m.KernelFailCnt ?? store.GetCounterBaseline(r.Name, FailCntKey + p.Name) ?? 0;
+            usage[p.Resource] = new BeancounterUsage(m.Held, maxHeld, failCnt);
+            rows.Add(new BeancounterRowInfo
+            {
+                Resource = p.Name, Held = m.Held, MaxHeld = maxHeld, Barrier = limit.Barrier, Limit = limit.Limit, FailCnt = failCnt,
+                Enforcement = EnforcementOf(p.Resource),
+            });
+        }
+
+        var text = UserBeancounters.Render(UserBeancounters.FromSet(r.Name, set, usage));
+        return new BeancounterReport { Container = r.Name, Rows = rows, Text = text };
+    }
+
+    /// <summary>
+    /// One pass over every running container: keeps maxheld, and counts a failure for an accounted counter
+    /// each time its held value is seen crossing the limit (the kernel cannot refuse those allocations, so
+    /// hakod records the crossing instead). Kernel-kept failcnts are read live, not counted here.
+    /// </summary>
+    public void Sweep()
+    {
+        foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
+        {
+            if (!containers.IsRunning(r.Name))
+            {
+                continue;
+            }
+
+            var set = containers.Effective(r).EffectiveBeancounters();
+            foreach (var (res, m) in Measure(r))
+            {
+                var p = UbcParameters.Get(res);
+                var stored = store.GetCounterBaseline(r.Name, MaxHeldKey + p.Name) ?? 0;
+                var max = Math.Max(m.Held, m.KernelMaxHeld ?? 0);
+                if (max > stored)
+                {
+                    store.SetCounterBaseline(r.Name, MaxHeldKey + p.Name, max);
+                }
+
+                if (m.KernelFailCnt is not null)
+                {
+                    continue;
+                }
+
+                var limit = set[res].Limit;
+                var over = limit != UbcLimit.Unlimited && m.Held >= limit ? 1 : 0;
+                var wasOver = store.GetCounterBaseline(r.Name, OverKey + p.Name) ?? 0;
+                if (over == 1 && wasOver == 0)
+                {
+                    store.SetCounterBaseline(r.Name, FailCntKey + p.Name, (store.GetCounterBaseline(r.Name, FailCntKey + p.Name) ?? 0) + 1);
+                }
+
+                if (over != wasOver)
+                {
+                    store.SetCounterBaseline(r.Name, OverKey + p.Name, over);
+                }
+            }
+        }
+    }
+
+    /// <summary>A new start of a container starts its counters afresh, as OpenVZ's did.</summary>
+    public static void ResetCounters(IStateStore store, string name)
+    {
+        foreach (var p in UbcParameters.All)
+        {
+            store.SetCounterBaseline(name, MaxHeldKey + p.Name, 0);
+            store.SetCounterBaseline(name, FailCntKey + p.Name, 0);
+            store.SetCounterBaseline(name, OverKey + p.Name, 0);
+        }
+    }
+
+    public ValidationReport Validate(string name)
+    {
+        var r = store.GetContainer(name) is { Status: RecordStatus.Ready } c ? c
+            : throw HakoException.NotFound($"Container {name} does not exist; see hako list");
+        var findings = UbcValidator.Validate(containers.Effective(r).EffectiveBeancounters());
+        return new ValidationReport
+        {
+            Container = name,
+            Findings = [.. findings.Select(f => new ValidationFinding
+            {
+                Rule = f.Rule, Severity = f.Severity == UbcSeverity.Error ? "error" : "warning", Message = f.Message,
+            })],
+        };
+    }
+
+    internal readonly record struct Measurement(long Held, long? KernelMaxHeld, long? KernelFailCnt);
+}
