@@ -34,7 +34,9 @@ internal sealed class UbcCommand : HakoCommand
             }
             else if (!cli.Quiet)
             {
-                cli.Out.Write(ResourceViews.RenderUbc([report], enforcement));
+                // One container: hakod's text as it is (already the /proc/user_beancounters layout).
+                cli.Out.Write(enforcement ? ResourceViews.RenderUbc([report], enforcement: true)
+                    : report.Text.EndsWith('\n') ? report.Text : report.Text + "\n");
             }
 
             return ExitCodes.Ok;

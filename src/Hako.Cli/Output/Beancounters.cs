@@ -47,6 +47,14 @@ internal static class Beancounters
         }
     }
 
+    /// <summary>Names in canonical order (known first), each once.</summary>
+    public static IEnumerable<string> OrderNames(IEnumerable<string> names)
+    {
+        var set = new HashSet<string>(names, StringComparer.Ordinal);
+        return All.Select(p => p.Name).Where(set.Contains)
+            .Concat(set.Where(n => !All.Any(a => a.Name == n)).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
     /// <summary>"  numproc       240:240" lines for show commands.</summary>
     public static string Render(IReadOnlyDictionary<string, string> values)
     {

@@ -112,9 +112,7 @@ internal static class ContainerViews
         Compare("iopslimit", Long(before.Limits.IopsLimit), Long(after.Limits.IopsLimit));
         var oldCounters = before.Beancounters ?? new Dictionary<string, string>();
         var newCounters = after.Beancounters ?? new Dictionary<string, string>();
-        var names = Beancounters.Ordered(oldCounters).Select(p => p.Key)
-            .Concat(Beancounters.Ordered(newCounters).Select(p => p.Key)).Distinct(StringComparer.Ordinal);
-        foreach (var name in Beancounters.Ordered(names.ToDictionary(n => n, n => n, StringComparer.Ordinal)).Select(p => p.Key))
+        foreach (var name in Beancounters.OrderNames(oldCounters.Keys.Concat(newCounters.Keys)))
         {
             Compare(name, oldCounters.TryGetValue(name, out var o) ? o : "unset", newCounters.TryGetValue(name, out var n) ? n : "unset");
         }
