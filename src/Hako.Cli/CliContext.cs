@@ -8,6 +8,7 @@ namespace Hako.Cli;
 /// <summary>What one command's action works with: parsed global options, output streams, and the client (made on first use).</summary>
 internal sealed class CliContext : IDisposable
 {
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private HakoClient? _client;
 
     public CliContext(CliEnvironment environment, GlobalOptions globals, ParseResult parseResult)
@@ -48,6 +49,25 @@ internal sealed class CliContext : IDisposable
     }
 
     public void Warn(string line) => Error.WriteLine("warning: " + line);
+
+    /// <summary>
+    /// "warning: ..." on stderr for each warning hakod reported (validation warnings of an operation and of
+    /// the container it left), each once per run; even with --json and --quiet, since stdout stays clean.
+    /// </summary>
+    public void WarnAll(params IReadOnlyList<string>?[] lists)
+    {
+        var seen = _warned;
+        foreach (var list in lists)
+        {
+            foreach (var warning in list ?? [])
+            {
+                if (seen.Add(warning))
+                {
+                    Warn(warning);
+                }
+            }
+        }
+    }
 
     public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo) => JsonOutput.Write(Out, value, typeInfo);
 

@@ -23,6 +23,9 @@ internal static class HakoCli
         root.Subcommands.Add(new ExecCommand(environment, globals, enter: false));
         root.Subcommands.Add(new ExecCommand(environment, globals, enter: true));
         root.Subcommands.Add(TemplateCommands.Create(environment, globals));
+        root.Subcommands.Add(PlanCommands.Create(environment, globals));
+        root.Subcommands.Add(new UbcCommand(environment, globals));
+        root.Subcommands.Add(new ValidateCommand(environment, globals));
         root.Subcommands.Add(new NodeCommand(environment, globals));
         root.Subcommands.Add(OperationCommands.Create(environment, globals));
         root.Subcommands.Add(new VersionCommand(environment, globals));

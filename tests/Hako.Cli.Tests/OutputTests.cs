@@ -115,4 +115,72 @@ public sealed class OutputTests
         Assert.Contains("Containers:  12 (5 running)", text, StringComparison.Ordinal);
         Assert.Contains("hakobr0 10.0.3.0/24", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Show_ListsPlanModeKindGuaranteesIoAndBeancounters()
+    {
+        var container = Container() with
+        {
+            Plan = "basic",
+            Mode = "ubc",
+            Kind = "guaranteed",
+            Guarantees = new ResourceGuarantees { MemoryBytes = 128 * M, Cpus = 0.5, DiskBytes = 1024 * M },
+            Limits = Container().Limits with { IoPrio = 6, IoLimitBytesPerSecond = 10 * M, IopsLimit = 500, CpuMask = "0-1" },
+            Usage = Container().Usage! with { IoReadBytes = 1536 * M, IoWriteBytes = 500 * M, IoReadOps = 3400, IoWriteOps = 1200 },
+            Beancounters = new Dictionary<string, string> { ["numfile"] = "9312", ["numproc"] = "240:240" },
+            Warnings = ["[numfile] numfile 9312 < 32 x avnumproc"],
+        };
+
+        var text = ContainerViews.RenderShow(container);
+
+        Assert.Contains("Plan:         basic\n", text, StringComparison.Ordinal);
+        Assert.Contains("Mode:         ubc (full beancounter set)\n", text, StringComparison.Ordinal);
+        Assert.Contains("Kind:         guaranteed\n", text, StringComparison.Ordinal);
+        Assert.Contains("Guarantees:   memory 128M, cpus 0.5, disk 1G\n", text, StringComparison.Ordinal);
+        Assert.Contains("CPUs:         1, cap 50%, units 1000, mask 0-1\n", text, StringComparison.Ordinal);
+        Assert.Contains("I/O limits:   prio 6, bandwidth 10M/s, iops 500 ops/s\n", text, StringComparison.Ordinal);
+        Assert.Contains("I/O usage:    read 1.5G in 3400 ops, written 500M in 1200 ops\n", text, StringComparison.Ordinal);
+        Assert.Contains("Validation warnings (last create/set):\n  [numfile] numfile 9312 < 32 x avnumproc\n", text, StringComparison.Ordinal);
+        Assert.Contains("PARAMETER  BARRIER:LIMIT\nnumproc    240:240\nnumfile    9312\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_SlmMode_HasNoBeancounterList_AndDefaultIo()
+    {
+        var container = Container() with { Beancounters = new Dictionary<string, string> { ["numproc"] = "512:512" } };
+
+        var text = ContainerViews.RenderShow(container);
+
+        Assert.Contains("Mode:         slm (memory + swap; other counters derived)\n", text, StringComparison.Ordinal);
+        Assert.Contains("Guarantees:   none\n", text, StringComparison.Ordinal);
+        Assert.Contains("I/O limits:   prio 4 (default), bandwidth unlimited, iops unlimited\n", text, StringComparison.Ordinal);
+        Assert.Contains("I/O usage:    -\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("BARRIER:LIMIT", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Node_WithReserveGuaranteesAndRatios_ShowsAdmissionColumns()
+    {
+        const long G = 1024 * M;
+        var node = new NodeInfo
+        {
+            NodeName = "hn1",
+            Version = "0.1.0",
+            CgroupVersion = "v2",
+            Capacity = new NodeResources { MemoryBytes = 24 * G, SwapBytes = 4 * G, Cpus = 2, DiskBytes = 252 * G },
+            Reserve = new NodeResources { MemoryBytes = 4 * G, SwapBytes = 0, Cpus = 0.5, DiskBytes = 12 * G },
+            CommittedGuarantees = new NodeResources { MemoryBytes = 10 * G, Cpus = 1, DiskBytes = 60 * G },
+            Committed = new NodeResources { MemoryBytes = 30 * G, Cpus = 3, DiskBytes = 120 * G },
+            OvercommitRatios = new NodeResources { MemoryBytes = 2, SwapBytes = 1, Cpus = 4, DiskBytes = 1 },
+            Used = new NodeResources { MemoryBytes = 6 * G, Cpus = 0.5, DiskBytes = 1 * G },
+        };
+
+        var lines = NodeViews.RenderNode(node).Split('\n');
+
+        Assert.Contains("RESOURCE  CAPACITY  RESERVE  GUARANTEED  COMMITTED   RATIO  USED       FREE", lines);
+        Assert.Contains("memory    24G       4G       10G (50%)   30G (150%)  2x     6G (25%)   18G", lines);
+        Assert.Contains("cpus      2         0.5      1 (67%)     3 (200%)    4x     0.5 (25%)  1.5", lines);
+        Assert.Contains("disk      252G      12G      60G (25%)   120G (50%)  1x     1G (0%)    251G", lines);
+        Assert.Contains("COMMITTED: sum of limits, may reach RATIO x (CAPACITY - RESERVE).", lines);
+    }
 }

@@ -14,6 +14,18 @@ public sealed class UsageErrorTests
     [InlineData("set web1 --onboot maybe")]
     [InlineData("template")]
     [InlineData("list --no-such-option")]
+    [InlineData("create web1 -t busybox --ioprio 8")]
+    [InlineData("create web1 -t busybox --cpuunits 7")]
+    [InlineData("set web1 --cpuunits 500001")]
+    [InlineData("create web1 -t busybox --mode vswap")]
+    [InlineData("set web1 --kind cheap")]
+    [InlineData("set web1 --iopslimit lots")]
+    [InlineData("plan")]
+    [InlineData("plan show")]
+    [InlineData("plan split 0")]
+    [InlineData("plan split ten")]
+    [InlineData("validate")]
+    [InlineData("ubc web1 web2")]
     public async Task BadCommandLine_ExitsWith2_AndSaysWhy(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -33,5 +45,8 @@ public sealed class UsageErrorTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--cpulimit", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("8..500000", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--numproc", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--guarantee-memory", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -3,12 +3,12 @@ using Hako.Contracts;
 
 namespace Hako.Cli.Commands;
 
-/// <summary>hako create NAME --template T [limits...]: like vzctl create + set --save, or incus launch.</summary>
+/// <summary>hako create NAME --template T [--plan P] [limits...]: like vzctl create --config P + set --save, or incus launch.</summary>
 internal sealed class CreateCommand : HakoCommand
 {
     private readonly Argument<string> _name = ContainerName();
     private readonly Option<string> _template = new("--template", "-t") { Description = "Template to create from (see hako template list)", Required = true };
-    private readonly ResourceOptions _resources = new();
+    private readonly ResourceOptions _resources = new(withPlan: true);
     private readonly Option<string?> _hostname = new("--hostname") { Description = "Hostname inside the container (default: the name)" };
     private readonly Option<string?> _ip = new("--ip") { Description = "IPv4 address on the node's bridge (default: next free)", HelpName = "A.B.C.D" };
     private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "DNS server for /etc/resolv.conf (repeatable)", HelpName = "IP" };
@@ -53,6 +53,8 @@ internal sealed class CreateCommand : HakoCommand
             Privileged = r.GetValue(_privileged),
             Network = r.GetValue(_network),
             Start = r.GetValue(_start),
+            Plan = _resources.GetPlan(r),
+            Resources = _resources.GetSettings(r),
         };
     }
 
@@ -66,8 +68,10 @@ internal sealed class CreateCommand : HakoCommand
         }
 
         var operation = await cli.Client.CreateContainerAsync(request, cancellationToken).ConfigureAwait(false);
-        await cli.Client.WaitAsync(operation.Id, timeout: null, cancellationToken).ConfigureAwait(false);
+        cli.WarnAll(operation.Warnings);
+        var finished = await cli.Client.WaitAsync(operation.Id, timeout: null, cancellationToken).ConfigureAwait(false);
         var container = await cli.Client.GetContainerAsync(request.Name, cancellationToken).ConfigureAwait(false);
+        cli.WarnAll(finished.Warnings, container.Warnings);
         if (cli.Json)
         {
             cli.WriteJson(container, HakoJsonContext.Default.ContainerInfo);
@@ -77,28 +81,5 @@ internal sealed class CreateCommand : HakoCommand
         var what = request.Start ? "created and started" : "created";
         cli.Say(container.Ip is { } ip ? $"Container {container.Name} {what} ({ip})" : $"Container {container.Name} {what}");
         return ExitCodes.Ok;
-    }
-}
-
-/// <summary>The resource options shared by create and set; values go to the API as typed (hakod validates them).</summary>
-internal sealed class ResourceOptions
-{
-    public Option<string?> Memory { get; } = new("--memory", "-m") { Description = "RAM limit, e.g. 256M, 2G, unlimited", HelpName = "SIZE" };
-    public Option<string?> Swap { get; } = new("--swap") { Description = "Swap on top of RAM, e.g. 0 (none), 512M, unlimited", HelpName = "SIZE" };
-    public Option<int?> Cpus { get; } = new("--cpus") { Description = "Number of CPUs the container may use", HelpName = "N" };
-    public Option<string?> CpuLimit { get; } = new("--cpulimit") { Description = "CPU time cap in percent of one CPU, e.g. 50% or 200", HelpName = "PCT" };
-    public Option<int?> CpuUnits { get; } = new("--cpuunits") { Description = "CPU weight relative to other containers (default 1000)", HelpName = "N" };
-    public Option<int?> Processes { get; } = new("--processes") { Description = "Most processes+threads (numproc)", HelpName = "N" };
-    public Option<string?> Disk { get; } = new("--disk") { Description = "Disk quota, e.g. 2G, or unlimited (plain directory)", HelpName = "SIZE" };
-
-    public void AddTo(Command command)
-    {
-        command.Options.Add(Memory);
-        command.Options.Add(Swap);
-        command.Options.Add(Cpus);
-        command.Options.Add(CpuLimit);
-        command.Options.Add(CpuUnits);
-        command.Options.Add(Processes);
-        command.Options.Add(Disk);
     }
 }

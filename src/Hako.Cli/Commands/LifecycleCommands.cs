@@ -85,7 +85,9 @@ internal static class LifecycleOutput
     /// <summary>Waits for a lifecycle operation; prints its final state (--json) or one line.</summary>
     public static async Task<int> FinishAsync(CliContext cli, OperationInfo operation, string doneLine, CancellationToken cancellationToken)
     {
+        cli.WarnAll(operation.Warnings);
         var finished = await cli.Client.WaitAsync(operation.Id, timeout: null, cancellationToken).ConfigureAwait(false);
+        cli.WarnAll(finished.Warnings);
         if (cli.Json)
         {
             cli.WriteJson(finished, HakoJsonContext.Default.OperationInfo);

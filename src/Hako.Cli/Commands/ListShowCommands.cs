@@ -57,13 +57,13 @@ internal sealed class ShowCommand : HakoCommand
     }
 }
 
-/// <summary>hako set NAME --memory 512M ...: like vzctl set --save / incus config set; prints what changed.</summary>
+/// <summary>hako set NAME --memory 512M ... | --plan P: like vzctl set --save / incus config set; prints what changed.</summary>
 internal sealed class SetCommand : HakoCommand
 {
     private readonly Argument<string> _name = ContainerName();
     private readonly Option<string?> _hostname = new("--hostname") { Description = "Hostname inside the container" };
     private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "DNS server (repeatable; replaces the list)", HelpName = "IP" };
-    private readonly ResourceOptions _resources = new();
+    private readonly ResourceOptions _resources = new(withPlan: true);
     private readonly Option<bool?> _onBoot = new("--onboot") { Description = "Start with hakod: true or false", HelpName = "true|false", Arity = ArgumentArity.ExactlyOne };
 
     public SetCommand(CliEnvironment environment, GlobalOptions globals)
@@ -91,6 +91,8 @@ internal sealed class SetCommand : HakoCommand
             Processes = r.GetValue(_resources.Processes),
             Disk = r.GetValue(_resources.Disk),
             OnBoot = r.GetValue(_onBoot),
+            Plan = _resources.GetPlan(r),
+            Resources = _resources.GetSettings(r),
         };
         if (request == new UpdateContainerRequest())
         {
@@ -106,6 +108,7 @@ internal sealed class SetCommand : HakoCommand
         var request = ToRequest(parseResult);
         var before = await cli.Client.GetContainerAsync(name, cancellationToken).ConfigureAwait(false);
         var after = await cli.Client.UpdateContainerAsync(name, request, cancellationToken).ConfigureAwait(false);
+        cli.WarnAll(after.Warnings);
         if (cli.Json)
         {
             cli.WriteJson(after, HakoJsonContext.Default.ContainerInfo);

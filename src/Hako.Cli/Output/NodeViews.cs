@@ -17,6 +17,17 @@ internal static class NodeViews
             .Add("Data dir", node.DataDir ?? "-")
             .Add("Containers", $"{node.Containers.ToString(CultureInfo.InvariantCulture)} ({node.RunningContainers.ToString(CultureInfo.InvariantCulture)} running)");
 
+        if (node.Reserve is null && node.CommittedGuarantees is null && node.OvercommitRatios is null)
+        {
+            return grid.Render() + "\n" + RenderPlainTable(node);
+        }
+
+        return grid.Render() + "\n" + RenderAdmissionTable(node);
+    }
+
+    /// <summary>A hakod that knows nothing of reserve, guarantees and ratios: capacity, committed, used.</summary>
+    private static string RenderPlainTable(NodeInfo node)
+    {
         // Committed may pass capacity on purpose (best-effort overselling); the percentage shows by how much.
         var table = new TextTable("RESOURCE", "CAPACITY", "COMMITTED", "USED", "FREE");
         table.AddRow("memory", Sizes.Format(node.Capacity.MemoryBytes), WithShare(node.Committed.MemoryBytes, node.Capacity.MemoryBytes),
@@ -27,8 +38,57 @@ internal static class NodeViews
             Sizes.FormatCpus(node.Used.Cpus) + Share(node.Used.Cpus, node.Capacity.Cpus), Sizes.FormatCpus(Math.Max(0, node.Capacity.Cpus - node.Used.Cpus)));
         table.AddRow("disk", Sizes.Format(node.Capacity.DiskBytes), WithShare(node.Committed.DiskBytes, node.Capacity.DiskBytes),
             WithShare(node.Used.DiskBytes, node.Capacity.DiskBytes), Sizes.Format(Math.Max(0, node.Capacity.DiskBytes - node.Used.DiskBytes)));
-        return grid.Render() + "\n" + table.Render();
+        return table.Render();
     }
+
+    /// <summary>
+    /// Admission view: guarantees must fit capacity − reserve (never oversold); limits may reach
+    /// ratio × (capacity − reserve). Shares are of what containers may have (capacity − reserve).
+    /// </summary>
+    private static string RenderAdmissionTable(NodeInfo node)
+    {
+        var table = new TextTable("RESOURCE", "CAPACITY", "RESERVE", "GUARANTEED", "COMMITTED", "RATIO", "USED", "FREE");
+        void Bytes(string resource, Func<NodeResources, long> get)
+        {
+            var capacity = get(node.Capacity);
+            var reserve = node.Reserve is { } r ? get(r) : 0;
+            var usable = Math.Max(0, capacity - reserve);
+            var used = get(node.Used);
+            table.AddRow(resource, Sizes.Format(capacity),
+                node.Reserve is null ? "-" : Sizes.Format(reserve),
+                node.CommittedGuarantees is { } g ? WithShare(get(g), usable) : "-",
+                WithShare(get(node.Committed), usable),
+                node.OvercommitRatios is { } o ? Ratio(RatioOf(o, resource)) : "-",
+                WithShare(used, capacity),
+                Sizes.Format(Math.Max(0, capacity - used)));
+        }
+
+        Bytes("memory", n => n.MemoryBytes);
+        Bytes("swap", n => n.SwapBytes);
+        var cpuCapacity = node.Capacity.Cpus;
+        var cpuUsable = Math.Max(0, cpuCapacity - (node.Reserve?.Cpus ?? 0));
+        table.AddRow("cpus", Sizes.FormatCpus(cpuCapacity),
+            node.Reserve is { } cpuReserve ? Sizes.FormatCpus(cpuReserve.Cpus) : "-",
+            node.CommittedGuarantees is { } cg ? Sizes.FormatCpus(cg.Cpus) + Share(cg.Cpus, cpuUsable) : "-",
+            Sizes.FormatCpus(node.Committed.Cpus) + Share(node.Committed.Cpus, cpuUsable),
+            node.OvercommitRatios is { } cr ? Ratio(cr.Cpus) : "-",
+            Sizes.FormatCpus(node.Used.Cpus) + Share(node.Used.Cpus, cpuCapacity),
+            Sizes.FormatCpus(Math.Max(0, cpuCapacity - node.Used.Cpus)));
+        Bytes("disk", n => n.DiskBytes);
+        return table.Render()
+            + "\nGUARANTEED: sum of guarantees, must fit CAPACITY - RESERVE (shares are of that).\n"
+            + "COMMITTED: sum of limits, may reach RATIO x (CAPACITY - RESERVE).\n";
+    }
+
+    /// <summary>Ratios travel in a <see cref="NodeResources"/>: byte fields hold the ratio as a plain number.</summary>
+    private static double RatioOf(NodeResources ratios, string resource) => resource switch
+    {
+        "memory" => ratios.MemoryBytes,
+        "swap" => ratios.SwapBytes,
+        _ => ratios.DiskBytes,
+    };
+
+    private static string Ratio(double ratio) => ratio > 0 ? ratio.ToString("0.##", CultureInfo.InvariantCulture) + "x" : "-";
 
     public static string RenderTemplates(IEnumerable<TemplateInfo> templates)
     {
