@@ -171,7 +171,7 @@ public sealed class OutputTests
             Reserve = new NodeResources { MemoryBytes = 4 * G, SwapBytes = 0, Cpus = 0.5, DiskBytes = 12 * G },
             CommittedGuarantees = new NodeResources { MemoryBytes = 10 * G, Cpus = 1, DiskBytes = 60 * G },
             Committed = new NodeResources { MemoryBytes = 30 * G, Cpus = 3, DiskBytes = 120 * G },
-            OvercommitRatios = new NodeResources { MemoryBytes = 2, SwapBytes = 1, Cpus = 4, DiskBytes = 1 },
+            OvercommitRatios = new OvercommitInfo { Memory = 2, Cpu = 4, Disk = 1 },
             Used = new NodeResources { MemoryBytes = 6 * G, Cpus = 0.5, DiskBytes = 1 * G },
         };
 

@@ -58,7 +58,7 @@ internal static class NodeViews
                 node.Reserve is null ? "-" : Sizes.Format(reserve),
                 node.CommittedGuarantees is { } g ? WithShare(get(g), usable) : "-",
                 WithShare(get(node.Committed), usable),
-                node.OvercommitRatios is { } o ? Ratio(RatioOf(o, resource)) : "-",
+                node.OvercommitRatios is { } o ? (resource == "swap" ? "-" : Ratio(RatioOf(o, resource))) : "-",
                 WithShare(used, capacity),
                 Sizes.Format(Math.Max(0, capacity - used)));
         }
@@ -71,7 +71,7 @@ internal static class NodeViews
             node.Reserve is { } cpuReserve ? Sizes.FormatCpus(cpuReserve.Cpus) : "-",
             node.CommittedGuarantees is { } cg ? Sizes.FormatCpus(cg.Cpus) + Share(cg.Cpus, cpuUsable) : "-",
             Sizes.FormatCpus(node.Committed.Cpus) + Share(node.Committed.Cpus, cpuUsable),
-            node.OvercommitRatios is { } cr ? Ratio(cr.Cpus) : "-",
+            node.OvercommitRatios is { } cr ? Ratio(cr.Cpu) : "-",
             Sizes.FormatCpus(node.Used.Cpus) + Share(node.Used.Cpus, cpuCapacity),
             Sizes.FormatCpus(Math.Max(0, cpuCapacity - node.Used.Cpus)));
         Bytes("disk", n => n.DiskBytes);
@@ -80,15 +80,16 @@ internal static class NodeViews
             + "COMMITTED: sum of limits, may reach RATIO x (CAPACITY - RESERVE).\n";
     }
 
-    /// <summary>Ratios travel in a <see cref="NodeResources"/>: byte fields hold the ratio as a plain number.</summary>
-    private static double RatioOf(NodeResources ratios, string resource) => resource switch
+    /// <summary>Swap has no ratio of its own (it is admitted with memory).</summary>
+    private static double? RatioOf(OvercommitInfo ratios, string resource) => resource switch
     {
-        "memory" => ratios.MemoryBytes,
-        "swap" => ratios.SwapBytes,
-        _ => ratios.DiskBytes,
+        "memory" => ratios.Memory,
+        "disk" => ratios.Disk,
+        _ => null,
     };
 
-    private static string Ratio(double ratio) => ratio > 0 ? ratio.ToString("0.##", CultureInfo.InvariantCulture) + "x" : "-";
+    /// <summary>A null ratio means hakod does not check that resource's limits ("unchecked").</summary>
+    private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) + "x" : "unchecked";
 
     public static string RenderTemplates(IEnumerable<TemplateInfo> templates)
     {
