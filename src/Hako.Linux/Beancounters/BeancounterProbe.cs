@@ -151,15 +151,5 @@ public sealed class BeancounterProbe
 
     private string? Read(string relative) => ReadPath(Path.Combine(_procRoot, relative));
 
-    private static string? ReadPath(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? ReadPath(string path) => Files.KernelText.TryRead(path);
 }
