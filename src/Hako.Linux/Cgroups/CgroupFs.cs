@@ -77,7 +77,7 @@ internal sealed class CgroupFs
         var path = PathOf(relative);
         try
         {
-            return File.ReadAllText(path).TrimEnd('\n');
+            return Files.KernelText.Read(path).TrimEnd('\n');
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Hako.Contracts;
+using Hako.Core.Resources;
+using Hako.Linux.Beancounters;
 
 namespace Hako.Linux.Cgroups;
 
@@ -99,6 +101,16 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         _fs.WriteLimit(File("pids", group, "pids.max"), limits.Processes);
     }
 
+    public void Apply(string group, BeancounterSet set)
+    {
+        CgroupMapping.ValidateGroup(group);
+        foreach (var (file, value) in BeancounterKernelMap.CgroupValues(set, Version))
+        {
+            // Kernel 6.18 logs "kmem.tcp.limit_in_bytes is deprecated" once, but still enforces it.
+            _fs.Write(File("memory", group, file), value ?? "-1");
+        }
+    }
+
     public CgroupStats ReadStats(string group)
     {
         CgroupMapping.ValidateGroup(group);
@@ -128,6 +140,11 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             CpuUsageNanoseconds = _fs.ReadLong(File("cpuacct", group, "cpuacct.usage")),
             CpuThrottledPeriods = CgroupFs.Value(cpuStat, "nr_throttled"),
             MemoryStat = _fs.ReadKeyValues(File("memory", group, "memory.stat")),
+            KmemUsageBytes = _fs.ReadLong(File("memory", group, "memory.kmem.usage_in_bytes")),
+            KmemMaxUsageBytes = _fs.ReadLong(File("memory", group, "memory.kmem.max_usage_in_bytes")),
+            TcpBufferUsageBytes = _fs.ReadLong(File("memory", group, "memory.kmem.tcp.usage_in_bytes")),
+            TcpBufferMaxUsageBytes = _fs.ReadLong(File("memory", group, "memory.kmem.tcp.max_usage_in_bytes")),
+            SwapFailCount = _fs.ReadLong(File("memory", group, "memory.memsw.failcnt")),
         };
     }
 

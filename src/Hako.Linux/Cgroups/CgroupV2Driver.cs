@@ -1,5 +1,7 @@
 using System.Globalization;
 using Hako.Contracts;
+using Hako.Core.Resources;
+using Hako.Linux.Beancounters;
 
 namespace Hako.Linux.Cgroups;
 
@@ -80,6 +82,15 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         _fs.WriteLimit(File(group, "pids.max"), limits.Processes);
     }
 
+    public void Apply(string group, BeancounterSet set)
+    {
+        CgroupMapping.ValidateGroup(group);
+        foreach (var (file, value) in BeancounterKernelMap.CgroupValues(set, Version))
+        {
+            _fs.Write(File(group, file), value ?? "0"); // memory.low: 0 = no protection
+        }
+    }
+
     public CgroupStats ReadStats(string group)
     {
         CgroupMapping.ValidateGroup(group);
@@ -92,6 +103,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         var pidsEvents = _fs.ReadKeyValues(File(group, "pids.events"));
         // "usage_usec 186002\nuser_usec 186002\nsystem_usec 0\n..." (+ nr_throttled with the cpu controller)
         var cpuStat = _fs.ReadKeyValues(File(group, "cpu.stat"));
+        var memoryStat = _fs.ReadKeyValues(File(group, "memory.stat"));
         return new CgroupStats
         {
             MemoryUsageBytes = _fs.ReadLong(File(group, "memory.current")),
@@ -105,7 +117,12 @@ internal sealed class CgroupV2Driver : ICgroupDriver
             PidsMaxEvents = CgroupFs.Value(pidsEvents, "max"),
             CpuUsageNanoseconds = CgroupFs.Value(cpuStat, "usage_usec") * 1000,
             CpuThrottledPeriods = CgroupFs.Value(cpuStat, "nr_throttled"),
-            MemoryStat = _fs.ReadKeyValues(File(group, "memory.stat")),
+            MemoryStat = memoryStat,
+            KmemUsageBytes = CgroupFs.Value(memoryStat, "kernel"),
+            TcpBufferUsageBytes = CgroupFs.Value(memoryStat, "sock"),
+            SwapMaxUsageBytes = _fs.ReadLong(File(group, "memory.swap.peak")),
+            // "high 0\nmax 0\nfail 0"
+            SwapFailCount = CgroupFs.Value(_fs.ReadKeyValues(File(group, "memory.swap.events")), "max"),
         };
     }
 

@@ -1,4 +1,5 @@
 using Hako.Contracts;
+using Hako.Core.Resources;
 using Hako.Core.Errors;
 
 namespace Hako.Linux.Cgroups;
@@ -13,6 +14,8 @@ internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
     public IReadOnlyList<string> LxcConfigLines(ResourceLimits limits, string? cpuset) => throw Unsupported();
 
     public void Apply(string group, ResourceLimits limits, string? cpuset) => throw Unsupported();
+
+    public void Apply(string group, BeancounterSet set) => throw Unsupported();
 
     public CgroupStats ReadStats(string group) => throw Unsupported();
 

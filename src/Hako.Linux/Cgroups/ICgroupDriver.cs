@@ -1,4 +1,5 @@
 using Hako.Contracts;
+using Hako.Core.Resources;
 
 namespace Hako.Linux.Cgroups;
 
@@ -29,6 +30,14 @@ public interface ICgroupDriver
     /// leaves cpuset.cpus as it is.
     /// </summary>
     void Apply(string group, ResourceLimits limits, string? cpuset);
+
+    /// <summary>
+    /// Changes the beancounters of a running container that live in its cgroup (v1: TCP buffer limit and soft
+    /// limit; v2: memory.low), every one written so that returning to unlimited works. numproc, physpages and
+    /// swappages belong to the <see cref="ResourceLimits"/> overload. rlimits (numfile, lockedpages, numsiginfo)
+    /// and numpty cannot change for running processes: they apply at the next start.
+    /// </summary>
+    void Apply(string group, BeancounterSet set);
 
     /// <summary>Usage, limits and limit hits of a group; each field is null when the host does not provide it.</summary>
     CgroupStats ReadStats(string group);
@@ -81,6 +90,27 @@ public sealed record CgroupStats
 
     /// <summary>Periods in which the CPU cap throttled the group: cpu.stat "nr_throttled" (both versions).</summary>
     public long? CpuThrottledPeriods { get; init; }
+
+    /// <summary>Kernel memory: v1 memory.kmem.usage_in_bytes / v2 memory.stat "kernel".</summary>
+    public long? KmemUsageBytes { get; init; }
+
+    /// <summary>v1 memory.kmem.max_usage_in_bytes; v2 keeps no peak.</summary>
+    public long? KmemMaxUsageBytes { get; init; }
+
+    /// <summary>
+    /// TCP buffer memory: v1 memory.kmem.tcp.usage_in_bytes (0 until memory.kmem.tcp.limit_in_bytes has been
+    /// written once) / v2 memory.stat "sock".
+    /// </summary>
+    public long? TcpBufferUsageBytes { get; init; }
+
+    /// <summary>v1 memory.kmem.tcp.max_usage_in_bytes; v2 keeps no peak.</summary>
+    public long? TcpBufferMaxUsageBytes { get; init; }
+
+    /// <summary>v2 memory.swap.peak (6.5+); v1 has only the memory+swap peak.</summary>
+    public long? SwapMaxUsageBytes { get; init; }
+
+    /// <summary>How often memory+swap hit its limit: v1 memory.memsw.failcnt / v2 memory.swap.events "max".</summary>
+    public long? SwapFailCount { get; init; }
 
     /// <summary>memory.stat as the kernel lists it (v1 and v2 use different keys).</summary>
     public IReadOnlyDictionary<string, long>? MemoryStat { get; init; }
