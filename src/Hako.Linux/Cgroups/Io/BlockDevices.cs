@@ -37,7 +37,7 @@ public static class BlockDevices
     /// <summary>
     /// The active I/O scheduler of the device "major:minor", e.g. "none" from
     /// /sys/block/loop3/queue/scheduler "[none] mq-deadline kyber bfq"; null when the device is
-    /// unknown or has no scheduler (zram's file is empty). A *.bfq.weight only acts under "bfq".
+    /// unknown or has no scheduler file (bio-based devices such as zram have none). A *.bfq.weight only acts under "bfq".
     /// </summary>
     public static string? Scheduler(string device, string sysRoot = DefaultSysRoot)
     {
