@@ -70,6 +70,8 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<ContainerLocks>();
         builder.Services.AddSingleton<Resources.PlanCatalog>();
         builder.Services.AddSingleton<Beancounters.BeancounterService>();
+        builder.Services.AddSingleton(sp => new Linux.Beancounters.BeancounterProbe(sp.GetRequiredService<ICgroupDriver>()));
+        builder.Services.AddSingleton(_ => Linux.Cgroups.Io.IoControllerFactory.Detect());
         builder.Services.AddSingleton<ContainerService>();
         builder.Services.AddSingleton<OperationManager>();
         builder.Services.AddSingleton<Reconciler>();

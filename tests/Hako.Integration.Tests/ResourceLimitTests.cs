@@ -82,6 +82,8 @@ public sealed class ResourceLimitTests(NodeFixture fx) : IClassFixture<NodeFixtu
         Assert.Contains("No space left on device", r.Stderr);
         var size = long.Parse((await Node.ExecAsync("disk1", "stat", "-c", "%s", "/root/fill")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(size, 50L << 20, 64L << 20);
+        var e = await WaitForEvent("disk1", "diskspace"); // ENOSPC shows in the counters
+        Assert.NotNull(e);
         await Node.DestroyAsync("disk1");
     }
 

@@ -17,7 +17,7 @@ public sealed class SqliteStateStoreTests : IDisposable
         Hostname = name,
         Ip = ip,
         Nameservers = ["198.51.100.53", "198.51.100.54"],
-        Limits = new ResourceLimits { MemoryBytes = 256L << 20, SwapBytes = 0, CpuLimitPercent = 50, Processes = 100, DiskBytes = 2L << 30 },
+        Limits = new ResourceLimits { MemoryBytes = 256L << 20, SwapBytes = 0, CpuLimitPercent = 50, Processes = 100, DiskBytes = 2L << 30, IoPrio = 4, IoLimitBytesPerSecond = 10L << 20, IopsLimit = 500, CpuMask = "0" },
         CreatedAt = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
     };
 

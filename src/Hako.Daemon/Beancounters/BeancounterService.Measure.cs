@@ -1,43 +1,69 @@
 using Hako.Core.Containers;
 using Hako.Core.Resources;
+using Hako.Linux.Beancounters;
 
 namespace Hako.Daemon.Beancounters;
 
 public sealed partial class BeancounterService
 {
-    private const long Page = UbcParameters.PageSize;
-
-    /// <summary>Held values the cgroup files give (numproc, physpages, swappages), with the kernel's own failcnt.</summary>
+    /// <summary>Held values from cgroup files and procfs (no process is spawned), with the kernel's own maxheld/failcnt.</summary>
     private Dictionary<UbcResource, Measurement> Measure(ContainerRecord r)
     {
         var result = new Dictionary<UbcResource, Measurement>();
-        Linux.Cgroups.CgroupStats s;
-        try
-        {
-            s = cgroups.ReadStats(containers.CgroupGroup(r.Name));
-        }
-        catch (IOException)
+        var group = containers.CgroupGroup(r.Name);
+        if (containers.InitPid(r.Name) is not { } pid)
         {
             return result;
         }
 
-        result[UbcResource.NumProc] = new(s.PidsCurrent ?? 0, null, s.PidsMaxEvents ?? 0);
-        // With no swap allowed the kernel may hit memsw before memory, so an OOM kill counts as a failure too.
-        result[UbcResource.PhysPages] = new((s.MemoryUsageBytes ?? 0) / Page, s.MemoryMaxUsageBytes / Page,
-            Math.Max(s.MemoryFailCount ?? 0, s.OomKillCount ?? 0));
-        result[UbcResource.SwapPages] = new((s.SwapUsageBytes ?? 0) / Page, null, null);
-        if (s.MemoryStat is { } stat)
+        BeancounterSample sample;
+        try
         {
-            result[UbcResource.ShmPages] = new(stat.GetValueOrDefault("shmem") / Page, null, null);
+            sample = probe.Measure(group, pid);
+        }
+        catch (IOException)
+        {
+            return result; // stopped while we looked
+        }
+
+        foreach (var (res, reading) in sample.Readings)
+        {
+            if (reading.Held is { } held)
+            {
+                var failCnt = reading.KernelFailCnt;
+                // With no swap allowed the kernel may hit memsw before memory, so an OOM kill counts as a failure too.
+                if (res == UbcResource.PhysPages && OomKills(group) is { } kills)
+                {
+                    failCnt = Math.Max(failCnt ?? 0, kills);
+                }
+
+                result[res] = new Measurement(held, reading.KernelMaxHeld, failCnt);
+            }
         }
 
         return result;
     }
 
-    private static string EnforcementOf(UbcResource r) => r switch
+    private long? OomKills(string group)
     {
-        UbcResource.NumProc or UbcResource.PhysPages or UbcResource.SwapPages => "enforced",
-        UbcResource.ShmPages => "accounted",
+        try
+        {
+            return cgroups.ReadStats(group).OomKillCount;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>enforced, enforced-per-process, protected, hint, accounted or unavailable, as docs/ubc.md explains.</summary>
+    private string EnforcementOf(UbcResource r) => BeancounterKernelMap.For(r, cgroups.Version).Status switch
+    {
+        UbcEnforcement.Enforced => "enforced",
+        UbcEnforcement.EnforcedPerProcess => "enforced-per-process",
+        UbcEnforcement.Protected => "protected",
+        UbcEnforcement.Hint => "hint",
+        UbcEnforcement.Accounted => "accounted",
         _ => "unavailable",
     };
 }

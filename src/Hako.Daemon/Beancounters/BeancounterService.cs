@@ -13,7 +13,8 @@ namespace Hako.Daemon.Beancounters;
 /// held from the kernel (cgroup files and procfs), and maxheld/failcnt kept by hakod in its database for
 /// the counters the kernel does not keep, so they survive hakod restarts.
 /// </summary>
-public sealed partial class BeancounterService(IStateStore store, ContainerService containers, ICgroupDriver cgroups)
+public sealed partial class BeancounterService(IStateStore store, ContainerService containers, ICgroupDriver cgroups,
+    Linux.Beancounters.BeancounterProbe probe)
 {
     private const string MaxHeldKey = "ubc:maxheld:";
     private const string FailCntKey = "ubc:failcnt:";

@@ -29,11 +29,29 @@ public sealed partial class ContainerService
         {
             // The container's init is the member of its cgroup that is pid 1 of its own namespace: a few
             // file reads instead of spawning lxc-info, which keeps `hako exec`'s lookup cheap.
-            var pid = cgroups.Processes(CgroupGroup(name)).FirstOrDefault(p => ProcStatus.IsNamespaceInit(p));
-            info = info with { InitPid = pid != 0 ? pid : await lxc.GetInitPidAsync(name, ct) };
+            info = info with { InitPid = InitPid(name) ?? await lxc.GetInitPidAsync(name, ct) };
         }
 
         return info;
+    }
+
+    internal Linux.Interop.Statvfs.FsUsage? DiskUsage(string name)
+    {
+        try
+        {
+            return storage.Usage(name);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The container's init: the member of its cgroup that is pid 1 of its own namespace (a few file reads).</summary>
+    internal int? InitPid(string name)
+    {
+        var pid = cgroups.Processes(CgroupGroup(name)).FirstOrDefault(p => ProcStatus.IsNamespaceInit(p));
+        return pid != 0 ? pid : null;
     }
 
     private ContainerInfo ToInfo(ContainerRecord r, bool detailed)
@@ -54,6 +72,18 @@ public sealed partial class ContainerService
             catch (IOException)
             {
                 // Stopped between the two reads.
+            }
+        }
+
+        Linux.Cgroups.Io.IoStats? ioStats = null;
+        if (state == "running")
+        {
+            try
+            {
+                ioStats = io.ReadStats(CgroupGroup(r.Name));
+            }
+            catch (IOException)
+            {
             }
         }
 
@@ -83,6 +113,10 @@ public sealed partial class ContainerService
                 CpuSeconds = stats?.CpuUsageNanoseconds / 1e9,
                 DiskBytes = disk?.UsedBytes,
                 DiskInodes = disk?.UsedInodes,
+                IoReadBytes = ioStats?.ReadBytes,
+                IoWriteBytes = ioStats?.WriteBytes,
+                IoReadOps = ioStats?.ReadOps,
+                IoWriteOps = ioStats?.WriteOps,
             },
             OnBoot = r.OnBoot,
             Privileged = r.Privileged,

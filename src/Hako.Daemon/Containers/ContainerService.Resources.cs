@@ -66,6 +66,11 @@ public sealed partial class ContainerService
             errors.Add($"Disk quota {Core.Units.Size.Format(limits.DiskBytes)} is too small; use at least 16M");
         }
 
+        if (limits.DiskBytes is null && (limits.IoLimitBytesPerSecond is not null || limits.IopsLimit is not null))
+        {
+            errors.Add("--iolimit and --iopslimit act on the container's private-area device; give it a disk quota (--disk SIZE) instead of 'unlimited'");
+        }
+
         if (cpuMask is not null && CheckCpuMask(cpuMask, cpus) is { } maskError)
         {
             errors.Add(maskError);

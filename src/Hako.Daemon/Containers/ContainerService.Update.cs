@@ -64,6 +64,8 @@ public sealed partial class ContainerService
         {
             // Live: if the kernel refuses (e.g. memory below current use), nothing is persisted.
             cgroups.Apply(CgroupGroup(name), limits, CpusetFor(name, limits));
+            cgroups.Apply(CgroupGroup(name), resolved.Value.Plan.EffectiveBeancounters());
+            io.Apply(CgroupGroup(name), limits, IoDevice(name));
         }
 
         store.UpdateContainer(updated);

@@ -22,6 +22,7 @@ public sealed partial class ContainerService(
     IStateStore store,
     LxcDriver lxc,
     ICgroupDriver cgroups,
+    Linux.Cgroups.Io.IIoController io,
     PrivateArea storage,
     TemplateStore templates,
     Resources.PlanCatalog plans,
@@ -96,8 +97,17 @@ public sealed partial class ContainerService(
         Init = t.Init,
         Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
         AppArmor = Directory.Exists("/sys/kernel/security/apparmor"),
-        CgroupLines = cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits)),
+        CgroupLines =
+        [
+            .. cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits)),
+            .. Linux.Procfs.ProcLimits.ClampPrlimitLines(
+                Linux.Beancounters.BeancounterKernelMap.LxcConfigLines(Effective(r).EffectiveBeancounters(), cgroups.Version)),
+            .. io.LxcConfigLines(r.Limits, IoDevice(r.Name)),
+        ],
     };
+
+    /// <summary>The device that carries the container's I/O: its private area's loop device ("7:N"), if it has one.</summary>
+    internal string? IoDevice(string name) => Linux.Cgroups.Io.BlockDevices.LoopDeviceOf(paths.PrivateImage(name));
 
     private Template RequireTemplate(string name) =>
         templates.Get(name) ?? throw HakoException.NotFound($"Template {name} does not exist; see hako template list");

@@ -59,6 +59,24 @@ public sealed class LimitMonitor(
 
             Check(r.Name, "memory.failcnt", stats.MemoryFailCount, $"memory limit {Core.Units.Size.Format(r.Limits.MemoryBytes)} reached");
             Check(r.Name, "oom_kill", stats.OomKillCount, "a process was killed by the OOM killer inside the container");
+            // ENOSPC on the private area: the kernel keeps no counter, so count each time it is seen full.
+            if (containers.DiskUsage(r.Name) is { TotalBytes: > 0 } disk)
+            {
+                // ext4 stops a writer with a few hundred KB still free (metadata), so "full" is under 1% or 1M left.
+                var full = disk.AvailableBytes < Math.Max(disk.TotalBytes / 100, 1L << 20) ? 1 : 0;
+                var wasFull = store.GetCounterBaseline(r.Name, "diskspace:full") ?? 0;
+                if (full == 1 && wasFull == 0)
+                {
+                    var count = (store.GetCounterBaseline(r.Name, "diskspace") ?? 0) + 1;
+                    Check(r.Name, "diskspace", count, $"disk quota {Core.Units.Size.Format(r.Limits.DiskBytes)} full; writes fail with ENOSPC");
+                }
+
+                if (full != wasFull)
+                {
+                    store.SetCounterBaseline(r.Name, "diskspace:full", full);
+                }
+            }
+
             Check(r.Name, "pids.max", stats.PidsMaxEvents, $"process limit {r.Limits.Processes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited"} reached; fork failed");
         }
     }

@@ -27,7 +27,8 @@ public static partial class Statvfs
     [LibraryImport("libc", EntryPoint = "statvfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatvfsNative(string path, out StatvfsBuf buf);
 
-    public readonly record struct FsUsage(long TotalBytes, long FreeBytes, long AvailableBytes, long TotalInodes, long FreeInodes)
+    /// <param name="FsId">f_fsid: tells two filesystems apart, e.g. whether a directory is a mount point of its own.</param>
+    public readonly record struct FsUsage(long TotalBytes, long FreeBytes, long AvailableBytes, long TotalInodes, long FreeInodes, ulong FsId = 0)
     {
         public long UsedBytes => TotalBytes - FreeBytes;
 
@@ -43,6 +44,6 @@ public static partial class Statvfs
         }
 
         var f = (long)b.f_frsize;
-        return new FsUsage((long)b.f_blocks * f, (long)b.f_bfree * f, (long)b.f_bavail * f, (long)b.f_files, (long)b.f_ffree);
+        return new FsUsage((long)b.f_blocks * f, (long)b.f_bfree * f, (long)b.f_bavail * f, (long)b.f_files, (long)b.f_ffree, b.f_fsid);
     }
 }

@@ -143,12 +143,15 @@ public sealed class PrivateArea(NodePaths paths)
     public Statvfs.FsUsage? Usage(string name)
     {
         var mount = paths.PrivateMount(name);
-        if (File.Exists(paths.PrivateImage(name)))
+        if (!File.Exists(paths.PrivateImage(name)) || !Directory.Exists(mount))
         {
-            return MountTool.IsMounted(mount) ? Statvfs.Get(mount) : null;
+            return null;
         }
 
-        return null;
+        // Two statvfs calls instead of parsing /proc/self/mountinfo: `hako list` does this for every container.
+        // An unmounted mount point reports the filesystem of the private dir itself.
+        var usage = Statvfs.Get(mount);
+        return usage.FsId != Statvfs.Get(paths.Private).FsId ? usage : null;
     }
 
     /// <summary>The loop device backing an image, from /sys/block/loop*/loop/backing_file.</summary>

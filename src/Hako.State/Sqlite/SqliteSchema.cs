@@ -56,6 +56,10 @@ internal static class SqliteSchema
         );
         ALTER TABLE containers ADD COLUMN plan TEXT;
         ALTER TABLE containers ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE containers ADD COLUMN ioprio INTEGER;
+        ALTER TABLE containers ADD COLUMN iolimit INTEGER;
+        ALTER TABLE containers ADD COLUMN iopslimit INTEGER;
+        ALTER TABLE containers ADD COLUMN cpumask TEXT;
         UPDATE containers SET overrides = json_object(
             'memory', coalesce(CAST(memory AS TEXT), 'unlimited'),
             'swap', coalesce(CAST(swap AS TEXT), 'unlimited'),

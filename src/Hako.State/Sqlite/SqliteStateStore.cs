@@ -70,9 +70,11 @@ public sealed class SqliteStateStore : IStateStore
             using var cmd = _db.CreateCommand();
             cmd.CommandText = """
                 INSERT INTO containers (name, status, template, hostname, ip, nameservers, memory, swap, cpus, cpulimit,
-                    cpuunits, processes, disk, onboot, privileged, desired_state, created_at, plan, overrides)
+                    cpuunits, processes, disk, onboot, privileged, desired_state, created_at, plan, overrides,
+                    ioprio, iolimit, iopslimit, cpumask)
                 VALUES ($name, $status, $template, $hostname, $ip, $ns, $memory, $swap, $cpus, $cpulimit,
-                    $cpuunits, $processes, $disk, $onboot, $privileged, $desired, $created, $plan, $overrides)
+                    $cpuunits, $processes, $disk, $onboot, $privileged, $desired, $created, $plan, $overrides,
+                    $ioprio, $iolimit, $iopslimit, $cpumask)
                 """;
             Bind(cmd, record);
             try
@@ -96,7 +98,7 @@ public sealed class SqliteStateStore : IStateStore
                 UPDATE containers SET status=$status, template=$template, hostname=$hostname, ip=$ip, nameservers=$ns,
                     memory=$memory, swap=$swap, cpus=$cpus, cpulimit=$cpulimit, cpuunits=$cpuunits, processes=$processes,
                     disk=$disk, onboot=$onboot, privileged=$privileged, desired_state=$desired, created_at=$created,
-                    plan=$plan, overrides=$overrides
+                    plan=$plan, overrides=$overrides, ioprio=$ioprio, iolimit=$iolimit, iopslimit=$iopslimit, cpumask=$cpumask
                 WHERE name=$name
                 """;
             Bind(cmd, record);
@@ -267,6 +269,10 @@ public sealed class SqliteStateStore : IStateStore
         cmd.Parameters.AddWithValue("$desired", r.DesiredState);
         cmd.Parameters.AddWithValue("$created", r.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         cmd.Parameters.AddWithValue("$plan", (object?)r.PlanName ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$ioprio", N(r.Limits.IoPrio));
+        cmd.Parameters.AddWithValue("$iolimit", N(r.Limits.IoLimitBytesPerSecond));
+        cmd.Parameters.AddWithValue("$iopslimit", N(r.Limits.IopsLimit));
+        cmd.Parameters.AddWithValue("$cpumask", (object?)r.Limits.CpuMask ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$overrides", JsonSerializer.Serialize(r.Overrides, StateJsonContext.Default.PlanFlags));
     }
 
@@ -297,6 +303,10 @@ public sealed class SqliteStateStore : IStateStore
                     CpuUnits = I("cpuunits") ?? 1000,
                     Processes = I("processes"),
                     DiskBytes = L("disk"),
+                    IoPrio = I("ioprio"),
+                    IoLimitBytesPerSecond = L("iolimit"),
+                    IopsLimit = L("iopslimit"),
+                    CpuMask = r.IsDBNull(r.GetOrdinal("cpumask")) ? null : S("cpumask"),
                 },
                 OnBoot = L("onboot") == 1,
                 Privileged = L("privileged") == 1,
