@@ -208,3 +208,32 @@ public sealed class DaemonSettingsTests
         Assert.Equal("stopped", (await node.ShowAsync("boot2")).State);
     }
 }
+
+public sealed class AdmissionRatioTests
+{
+    [SkippableFact]
+    public async Task BestEffort_StopsAtTheOvercommitRatio()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        var ram = Hako.Linux.Procfs.ProcMeminfo.Read().MemTotalBytes;
+        // Leave 1G usable and allow 1.5x of it for best-effort limits: two 512M containers fit, a third does not.
+        node.ExtraArgs.AddRange(["--reserve-memory", $"{(ram >> 20) - 1024}M", "--overcommit-memory", "1.5"]);
+        await node.StartAsync();
+        await node.BuildBusyboxAsync();
+        await node.CreateAsync(new CreateContainerRequest { Name = "be1", Template = "busybox", Memory = "512M", Disk = "256M" });
+        await node.CreateAsync(new CreateContainerRequest { Name = "be2", Template = "busybox", Memory = "512M", Disk = "256M" });
+        var r = await node.TryCreateAsync(new CreateContainerRequest { Name = "be3", Template = "busybox", Memory = "1G", Disk = "256M" });
+        Assert.Equal(HttpStatusCode.InsufficientStorage, r.StatusCode);
+        var p = await HakodNode.ProblemAsync(r);
+        Assert.Contains("memory", p.Detail);
+        Console.WriteLine(p.Detail);
+        Assert.Contains("fits", p.Detail); // what would fit
+        Assert.DoesNotContain(await node.ListAsync(), c => c.Name == "be3");
+        await node.CreateAsync(new CreateContainerRequest { Name = "be3", Template = "busybox", Memory = "512M", Disk = "256M" });
+
+        var info = await node.Http.GetFromJsonAsync("/v1/node", HakoJsonContext.Default.NodeInfo);
+        Assert.Equal(1.5, info!.OvercommitRatios!.Memory);
+        Assert.Null(info.OvercommitRatios.Cpu);
+    }
+}
