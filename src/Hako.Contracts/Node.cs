@@ -19,6 +19,8 @@ public sealed record NodeInfo
     public NodeResources? Reserve { get; init; }
     /// <summary>Sum of the containers' guarantees.</summary>
     public NodeResources? CommittedGuarantees { get; init; }
+    /// <summary>Median wall time of hakod's recent beancounter sweeps over all running containers (every 10 s).</summary>
+    public double? BeancounterSweepMilliseconds { get; init; }
     /// <summary>Per-resource overcommit ratios: Σ limits may reach ratio × (capacity − reserve).</summary>
     public OvercommitInfo? OvercommitRatios { get; init; }
 }

@@ -61,6 +61,40 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
     /// </summary>
     public void Sweep()
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        SweepCore();
+        lock (_sweeps)
+        {
+            _sweeps.Enqueue(sw.Elapsed.TotalMilliseconds);
+            while (_sweeps.Count > 15)
+            {
+                _sweeps.Dequeue();
+            }
+        }
+    }
+
+    private readonly Queue<double> _sweeps = new();
+
+    /// <summary>Median duration of the recent sweeps; null before the first one.</summary>
+    public double? SweepMilliseconds
+    {
+        get
+        {
+            lock (_sweeps)
+            {
+                if (_sweeps.Count == 0)
+                {
+                    return null;
+                }
+
+                var sorted = _sweeps.Order().ToList();
+                return Math.Round(sorted[sorted.Count / 2], 2);
+            }
+        }
+    }
+
+    private void SweepCore()
+    {
         foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
         {
             if (!containers.IsRunning(r.Name))

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/ubc.sh N — the cost hakod pays to keep beancounters current.
+#
+# Starts its own hakod (own data dir, socket, bridge, subnet, node name), creates N busybox
+# containers in ubc mode and starts them, then lets hakod sweep (every 10 s) and reports:
+#   - the median wall time of one full beancounter sweep over the N running containers
+#     (hakod measures it around the sweep: cgroup files + procfs, no process spawned), and
+#   - hakod's CPU share over 60 s of steady state, which bounds the sweep's share from above
+#     (it also includes the 2 s limit-event poll).
+# Last line: `ubc N=.. sweep_ms_p50=.. hakod_cpu_pct_of_one_core=.. get_ubc_all_ms=..`
+# Network: containers get no network (loopback only). Everything is removed at exit.
+set -euo pipefail
+N=${1:-50}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+T=$(mktemp -d /var/tmp/hakoubc.XXXXXX)
+D=$T/data
+PIDFILE=$T/hakod.pid
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+  set +e
+  if [ -f "$PIDFILE" ]; then
+    export HAKO_SOCKET=$D/hako.sock
+    for c in $("$HAKO" list --json 2>/dev/null | python3 -c 'import json,sys; [print(c["name"]) for c in json.load(sys.stdin)]' 2>/dev/null); do
+      "$HAKO" destroy --force "$c" >/dev/null 2>&1
+    done
+    kill "$(cat "$PIDFILE")" 2>/dev/null; sleep 1
+  fi
+  for c in "$D"/lxc/*/; do [ -d "$c" ] && lxc-stop -P "$D/lxc" -n "$(basename "$c")" -k >/dev/null 2>&1; done
+  grep -o "$D[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  ip link del hkubc0 2>/dev/null
+  for g in /sys/fs/cgroup/*/hako-ubcbench /sys/fs/cgroup/*/hako-ubcbench.monitor; do [ -d "$g" ] && find "$g" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+if [ -n "${HAKO_BIN_DIR:-}" ]; then
+  HAKOD=$HAKO_BIN_DIR/hakod; HAKO=$HAKO_BIN_DIR/hako
+else
+  log "publishing hakod and hako from $REPO"
+  dotnet publish "$REPO/src/Hako.Daemon" -c Release -o "$T/hakod" --verbosity quiet -nologo >/dev/null
+  dotnet publish "$REPO/src/Hako.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$T/hako" --verbosity quiet -nologo >/dev/null \
+    || dotnet publish "$REPO/src/Hako.Cli" -c Release -o "$T/hako" --verbosity quiet -nologo >/dev/null
+  HAKOD=$T/hakod/hakod; HAKO=$T/hako/hako
+fi
+
+mkdir -p "$D"
+setsid "$HAKOD" --data-dir "$D" --socket "$D/hako.sock" --bridge hkubc0 --subnet 10.252.0.0/16 --node-name ubcbench \
+  >"$T/hakod.log" 2>&1 < /dev/null &
+echo $! > "$PIDFILE"
+export HAKO_SOCKET=$D/hako.sock
+for _ in $(seq 100); do "$HAKO" node >/dev/null 2>&1 && break; sleep 0.2; done
+"$HAKO" template build busybox >/dev/null
+log "creating and starting $N ubc containers"
+for i in $(seq "$N"); do
+  "$HAKO" create "u$i" --template busybox --disk 64M --network none --mode ubc --numproc 100:100 --physpages 0:64M --start >/dev/null
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$(cat "$PIDFILE")/stat"; }
+log "waiting for hakod's sweeps (every 10 s)"
+sleep 25
+t0=$(cpu_ticks); s0=$(date +%s%N)
+sleep 60
+t1=$(cpu_ticks); s1=$(date +%s%N)
+hz=$(getconf CLK_TCK)
+cpu_pct=$(awk -v t="$((t1 - t0))" -v hz="$hz" -v ns="$((s1 - s0))" 'BEGIN { printf "%.2f", 100 * (t / hz) / (ns / 1e9) }')
+sweep=$("$HAKO" node --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("beancounterSweepMilliseconds"))')
+
+times=()
+for _ in 1 2 3 4 5; do
+  a=$(date +%s%N); "$HAKO" ubc >/dev/null; b=$(date +%s%N)
+  times+=("$(( (b - a) / 1000000 ))")
+done
+get_all=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+
+echo "beancounter sweep over $N running containers: median ${sweep} ms (hakod's own timing of its 10 s sweep)"
+echo "hakod CPU over 60 s steady state: ${cpu_pct}% of one core (sweep every 10 s + limit-event poll every 2 s)"
+echo "hako ubc (all containers, CLI + API + rendering): median ${get_all} ms"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ubc N=$N sweep_ms_p50=$sweep hakod_cpu_pct_of_one_core=$cpu_pct get_ubc_all_ms=$get_all"
