@@ -13,6 +13,7 @@ set -euo pipefail
 N=${1:-50}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /var/tmp/hakoubc.XXXXXX)
+chmod 755 "$T" # container root (host uid 100000) must traverse it to reach its rootfs
 D=$T/data
 PIDFILE=$T/hakod.pid
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

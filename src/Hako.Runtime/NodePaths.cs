@@ -43,5 +43,23 @@ public sealed class NodePaths(string dataDir)
 
         File.SetUnixFileMode(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        CheckAncestorsSearchable();
+    }
+
+    /// <summary>
+    /// An unprivileged container's init runs as host uid 100000 and must walk the path to its rootfs:
+    /// a 0700 parent (mktemp -d makes those) fails every start with an obscure LXC sync error, so say it here.
+    /// </summary>
+    private void CheckAncestorsSearchable()
+    {
+        for (var dir = new DirectoryInfo(DataDir).Parent; dir is not null; dir = dir.Parent)
+        {
+            if ((dir.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new Core.Errors.HakoException(Contracts.ErrorCode.InvalidArgument,
+                    $"{dir.FullName} (a parent of the data dir) is not searchable by others (mode {Convert.ToString((int)dir.UnixFileMode, 8)}); " +
+                    $"unprivileged containers' root (host uid 100000) must pass through it to reach their rootfs. Run: chmod o+x {dir.FullName}, or pick another --data-dir");
+            }
+        }
     }
 }

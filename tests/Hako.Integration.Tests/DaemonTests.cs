@@ -237,3 +237,29 @@ public sealed class AdmissionRatioTests
         Assert.Null(info.OvercommitRatios.Cpu);
     }
 }
+
+public sealed class DataDirTests
+{
+    [SkippableFact]
+    public async Task DataDir_UnderAPrivateParent_IsRefusedWithTheFix()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        var parent = Directory.CreateTempSubdirectory("hako-private-").FullName;
+        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet",
+                [Paths.Hakod, "--data-dir", Path.Combine(parent, "data"), "--socket", Path.Combine(parent, "s.sock"), "--bridge", "hkbpriv", "--subnet", "10.249.0.0/24"])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.Equal(1, p.ExitCode);
+            Assert.Contains($"chmod o+x {parent}", err);
+        }
+        finally
+        {
+            Directory.Delete(parent, true);
+        }
+    }
+}
