@@ -30,6 +30,12 @@ public interface IStateStore : IDisposable
 
     void SetCounterBaseline(string container, string counter, long value);
 
+    /// <summary>Every stored counter value at once, for sweeps over all containers (one query, not one per counter).</summary>
+    IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines();
+
+    /// <summary>Stores many counter values in one transaction.</summary>
+    void SetCounterBaselines(IReadOnlyCollection<(string Container, string Counter, long Value)> values);
+
     /// <summary>The operator's plans (built-in ones live in code): a base plan plus flags.</summary>
     IReadOnlyList<StoredPlan> ListPlans();
 

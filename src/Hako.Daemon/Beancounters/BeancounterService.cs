@@ -95,6 +95,11 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
 
     private void SweepCore()
     {
+        // One read of every stored counter and one transaction for the changes: a sweep over 200 containers
+        // must not cost thousands of single-row queries.
+        var stored = store.GetCounterBaselines();
+        var changes = new List<(string, string, long)>();
+        long Get(string c, string k) => stored.GetValueOrDefault((c, k));
         foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
         {
             if (!containers.IsRunning(r.Name))
@@ -106,11 +111,10 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
             foreach (var (res, m) in Measure(r))
             {
                 var p = UbcParameters.Get(res);
-                var stored = store.GetCounterBaseline(r.Name, MaxHeldKey + p.Name) ?? 0;
                 var max = Math.Max(m.Held, m.KernelMaxHeld ?? 0);
-                if (max > stored)
+                if (max > Get(r.Name, MaxHeldKey + p.Name))
                 {
-                    store.SetCounterBaseline(r.Name, MaxHeldKey + p.Name, max);
+                    changes.Add((r.Name, MaxHeldKey + p.Name, max));
                 }
 
                 if (m.KernelFailCnt is not null)
@@ -120,30 +124,28 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
 
                 var limit = set[res].Limit;
                 var over = limit != UbcLimit.Unlimited && m.Held >= limit ? 1 : 0;
-                var wasOver = store.GetCounterBaseline(r.Name, OverKey + p.Name) ?? 0;
+                var wasOver = Get(r.Name, OverKey + p.Name);
                 if (over == 1 && wasOver == 0)
                 {
-                    store.SetCounterBaseline(r.Name, FailCntKey + p.Name, (store.GetCounterBaseline(r.Name, FailCntKey + p.Name) ?? 0) + 1);
+                    changes.Add((r.Name, FailCntKey + p.Name, Get(r.Name, FailCntKey + p.Name) + 1));
                 }
 
                 if (over != wasOver)
                 {
-                    store.SetCounterBaseline(r.Name, OverKey + p.Name, over);
+                    changes.Add((r.Name, OverKey + p.Name, over));
                 }
             }
         }
+
+        store.SetCounterBaselines(changes);
     }
 
     /// <summary>A new start of a container starts its counters afresh, as OpenVZ's did.</summary>
-    public static void ResetCounters(IStateStore store, string name)
-    {
-        foreach (var p in UbcParameters.All)
+    public static void ResetCounters(IStateStore store, string name) =>
+        store.SetCounterBaselines([.. UbcParameters.All.SelectMany(p => new[]
         {
-            store.SetCounterBaseline(name, MaxHeldKey + p.Name, 0);
-            store.SetCounterBaseline(name, FailCntKey + p.Name, 0);
-            store.SetCounterBaseline(name, OverKey + p.Name, 0);
-        }
-    }
+            (name, MaxHeldKey + p.Name, 0L), (name, FailCntKey + p.Name, 0L), (name, OverKey + p.Name, 0L),
+        })]);
 
     public ValidationReport Validate(string name)
     {

@@ -26,11 +26,7 @@ public sealed partial class ContainerService
         await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteConfig(r);
         // A new start makes new cgroups whose counters start at zero.
-        foreach (var c in Counters)
-        {
-            store.SetCounterBaseline(name, c, 0);
-        }
-
+        store.SetCounterBaselines([.. Counters.Select(c => (name, c, 0L))]);
         Beancounters.BeancounterService.ResetCounters(store, name);
 
         RemoveStaleCgroups(name);

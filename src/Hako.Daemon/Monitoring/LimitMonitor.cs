@@ -39,6 +39,9 @@ public sealed class LimitMonitor(
 
     public void PollOnce()
     {
+        // Stored counters are read once and changed in one transaction per poll, not queried per container.
+        var stored = store.GetCounterBaselines();
+        var changes = new List<(string, string, long)>();
         foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
         {
             var group = containers.CgroupGroup(r.Name);
@@ -57,47 +60,49 @@ public sealed class LimitMonitor(
                 continue;
             }
 
-            Check(r.Name, "memory.failcnt", stats.MemoryFailCount, $"memory limit {Core.Units.Size.Format(r.Limits.MemoryBytes)} reached");
-            Check(r.Name, "oom_kill", stats.OomKillCount, "a process was killed by the OOM killer inside the container");
+            void Check(string counter, long? value, string detail)
+            {
+                if (value is not { } v)
+                {
+                    return;
+                }
+
+                var baseline = stored.GetValueOrDefault((r.Name, counter));
+                if (v > baseline)
+                {
+                    store.AddLimitEvent(r.Name, counter, v - baseline, time.GetUtcNow(), detail);
+                    Log.LimitHit(log, r.Name, counter, v - baseline, detail);
+                }
+
+                if (v != baseline)
+                {
+                    changes.Add((r.Name, counter, v));
+                }
+            }
+
+            Check("memory.failcnt", stats.MemoryFailCount, $"memory limit {Core.Units.Size.Format(r.Limits.MemoryBytes)} reached");
+            Check("oom_kill", stats.OomKillCount, "a process was killed by the OOM killer inside the container");
+            Check("pids.max", stats.PidsMaxEvents, $"process limit {r.Limits.Processes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited"} reached; fork failed");
+
             // ENOSPC on the private area: the kernel keeps no counter, so count each time it is seen full.
             if (containers.DiskUsage(r.Name) is { TotalBytes: > 0 } disk)
             {
                 // ext4 stops a writer with a few hundred KB still free (metadata), so "full" is under 1% or 1M left.
                 var full = disk.AvailableBytes < Math.Max(disk.TotalBytes / 100, 1L << 20) ? 1 : 0;
-                var wasFull = store.GetCounterBaseline(r.Name, "diskspace:full") ?? 0;
+                var wasFull = stored.GetValueOrDefault((r.Name, "diskspace:full"));
                 if (full == 1 && wasFull == 0)
                 {
-                    var count = (store.GetCounterBaseline(r.Name, "diskspace") ?? 0) + 1;
-                    Check(r.Name, "diskspace", count, $"disk quota {Core.Units.Size.Format(r.Limits.DiskBytes)} full; writes fail with ENOSPC");
+                    Check("diskspace", stored.GetValueOrDefault((r.Name, "diskspace")) + 1,
+                        $"disk quota {Core.Units.Size.Format(r.Limits.DiskBytes)} full; writes fail with ENOSPC");
                 }
 
                 if (full != wasFull)
                 {
-                    store.SetCounterBaseline(r.Name, "diskspace:full", full);
+                    changes.Add((r.Name, "diskspace:full", full));
                 }
             }
-
-            Check(r.Name, "pids.max", stats.PidsMaxEvents, $"process limit {r.Limits.Processes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited"} reached; fork failed");
-        }
-    }
-
-    private void Check(string name, string counter, long? value, string detail)
-    {
-        if (value is not { } v)
-        {
-            return;
         }
 
-        var baseline = store.GetCounterBaseline(name, counter) ?? 0;
-        if (v > baseline)
-        {
-            store.AddLimitEvent(name, counter, v - baseline, time.GetUtcNow(), detail);
-            Log.LimitHit(log, name, counter, v - baseline, detail);
-        }
-
-        if (v != baseline)
-        {
-            store.SetCounterBaseline(name, counter, v);
-        }
+        store.SetCounterBaselines(changes);
     }
 }

@@ -194,6 +194,54 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT container, counter, value FROM counter_baselines";
+            using var r = cmd.ExecuteReader();
+            var map = new Dictionary<(string, string), long>();
+            while (r.Read())
+            {
+                map[(r.GetString(0), r.GetString(1))] = r.GetInt64(2);
+            }
+
+            return map;
+        }
+    }
+
+    public void SetCounterBaselines(IReadOnlyCollection<(string Container, string Counter, long Value)> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = _db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO counter_baselines (container, counter, value) VALUES ($c, $k, $v)
+                ON CONFLICT (container, counter) DO UPDATE SET value = $v
+                """;
+            var c = cmd.Parameters.Add("$c", SqliteType.Text);
+            var k = cmd.Parameters.Add("$k", SqliteType.Text);
+            var v = cmd.Parameters.Add("$v", SqliteType.Integer);
+            foreach (var (container, counter, value) in values)
+            {
+                c.Value = container;
+                k.Value = counter;
+                v.Value = value;
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
     public IReadOnlyList<StoredPlan> ListPlans()
     {
         lock (_lock)
