@@ -31,7 +31,8 @@ public interface IStateStore : IDisposable
     void SetCounterBaseline(string container, string counter, long value);
 
     /// <summary>Every stored counter value at once, for sweeps over all containers (one query, not one per counter).</summary>
-    IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines();
+    /// <param name="beancounters">true: only the beancounter sweep's "ubc:" values; false: only the limit-event counters.</param>
+    IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines(bool beancounters);
 
     /// <summary>Stores many counter values in one transaction.</summary>
     void SetCounterBaselines(IReadOnlyCollection<(string Container, string Counter, long Value)> values);

@@ -235,6 +235,17 @@ public sealed class AdmissionRatioTests
         var info = await node.Http.GetFromJsonAsync("/v1/node", HakoJsonContext.Default.NodeInfo);
         Assert.Equal(1.5, info!.OvercommitRatios!.Memory);
         Assert.Null(info.OvercommitRatios.Cpu);
+
+        // Admission at start: the node shrinks (operator raises the reserve, no overcommit) while all are stopped;
+        // what is running must still fit, so the first start fits and the second is refused.
+        await node.StopDaemonAsync();
+        node.ExtraArgs.Clear();
+        node.ExtraArgs.AddRange(["--reserve-memory", $"{(ram >> 20) - 600}M", "--overcommit-memory", "1"]);
+        await node.StartAsync(clean: false);
+        await node.StartAsync("be1");
+        var refused = await node.Http.PostAsync("/v1/containers/be2/start", null);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Equal("stopped", (await node.ShowAsync("be2")).State);
     }
 }
 

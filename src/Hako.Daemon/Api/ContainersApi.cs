@@ -60,7 +60,10 @@ public static class ContainersApi
         });
 
         g.MapPost("/{name}/start", (string name, ContainerService svc, OperationManager ops) =>
-            Lifecycle(name, "start", svc, ops, () => svc.StartAsync(name)));
+        {
+            svc.CheckStartAdmission(svc.Record(name)); // refused now (507), not as a failed operation
+            return Lifecycle(name, "start", svc, ops, () => svc.StartAsync(name));
+        });
 
         g.MapPost("/{name}/stop", (string name, HttpRequest http, ContainerService svc, OperationManager ops) =>
             WithStopRequest(http, stop => Lifecycle(name, "stop", svc, ops, () => svc.StopAsync(name, stop.Force, stop.TimeoutSeconds))));

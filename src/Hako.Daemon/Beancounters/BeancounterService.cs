@@ -97,7 +97,7 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
     {
         // One read of every stored counter and one transaction for the changes: a sweep over 200 containers
         // must not cost thousands of single-row queries.
-        var stored = store.GetCounterBaselines();
+        var stored = store.GetCounterBaselines(beancounters: true);
         var changes = new List<(string, string, long)>();
         long Get(string c, string k) => stored.GetValueOrDefault((c, k));
         foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))

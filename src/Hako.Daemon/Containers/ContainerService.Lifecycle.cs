@@ -10,14 +10,22 @@ public sealed partial class ContainerService
 
     public async Task StartAsync(string name, CancellationToken ct = default)
     {
-        Require(name);
+        var r = Require(name);
         if (IsRunning(name))
         {
             return;
         }
 
+        CheckStartAdmission(r);
         await StartCoreAsync(name, ct);
     }
+
+    /// <summary>
+    /// Admission at start: the guarantees and best-effort limits of what will then be running must still fit
+    /// the node as it is now (its RAM, reserve or ratios may have changed since the container was created).
+    /// </summary>
+    public void CheckStartAdmission(ContainerRecord r) =>
+        Admit([.. store.ListContainers().Where(c => c.Name != r.Name && c.Status == RecordStatus.Ready && IsRunning(c.Name))], r.Name, Effective(r));
 
     private async Task StartCoreAsync(string name, CancellationToken ct)
     {

@@ -195,4 +195,6 @@ public sealed partial class ContainerService
 {
     /// <summary>Throws NotFound when the container does not exist.</summary>
     public void Show(string name) => Require(name);
+
+    public ContainerRecord Record(string name) => Require(name);
 }

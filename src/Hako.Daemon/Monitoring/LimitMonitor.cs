@@ -40,7 +40,7 @@ public sealed class LimitMonitor(
     public void PollOnce()
     {
         // Stored counters are read once and changed in one transaction per poll, not queried per container.
-        var stored = store.GetCounterBaselines();
+        var stored = store.GetCounterBaselines(beancounters: false);
         var changes = new List<(string, string, long)>();
         foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
         {
@@ -53,7 +53,7 @@ public sealed class LimitMonitor(
             CgroupStats stats;
             try
             {
-                stats = cgroups.ReadStats(group);
+                stats = cgroups.ReadEventCounters(group);
             }
             catch (IOException)
             {

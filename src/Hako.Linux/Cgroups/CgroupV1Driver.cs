@@ -148,6 +148,18 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         };
     }
 
+    public CgroupStats ReadEventCounters(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        return new CgroupStats
+        {
+            MemoryFailCount = _fs.ReadLong(File("memory", group, "memory.failcnt")),
+            // "oom_kill_disable 0\nunder_oom 0\noom_kill 1"
+            OomKillCount = CgroupFs.Value(_fs.ReadKeyValues(File("memory", group, "memory.oom_control")), "oom_kill"),
+            PidsMaxEvents = CgroupFs.Value(_fs.ReadKeyValues(File("pids", group, "pids.events")), "max"),
+        };
+    }
+
     public bool IsPopulated(string group)
     {
         CgroupMapping.ValidateGroup(group);

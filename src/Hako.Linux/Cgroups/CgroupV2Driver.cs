@@ -126,6 +126,18 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         };
     }
 
+    public CgroupStats ReadEventCounters(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var memoryEvents = _fs.ReadKeyValues(File(group, "memory.events"));
+        return new CgroupStats
+        {
+            MemoryFailCount = CgroupFs.Value(memoryEvents, "max"),
+            OomKillCount = CgroupFs.Value(memoryEvents, "oom_kill"),
+            PidsMaxEvents = CgroupFs.Value(_fs.ReadKeyValues(File(group, "pids.events")), "max"),
+        };
+    }
+
     public bool IsPopulated(string group)
     {
         CgroupMapping.ValidateGroup(group);

@@ -21,6 +21,8 @@ internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
 
     public bool IsPopulated(string group) => throw Unsupported();
 
+    public CgroupStats ReadEventCounters(string group) => throw Unsupported();
+
     public void RemoveIfEmpty(string group) => throw Unsupported();
 
     public IReadOnlyList<int> Processes(string group) => throw Unsupported();

@@ -46,6 +46,12 @@ public interface ICgroupDriver
     bool IsPopulated(string group);
 
     /// <summary>
+    /// Only the counters of limit hits (memory failcnt, OOM kills, pids.max refusals): the few small files hakod
+    /// polls every couple of seconds, where <see cref="ReadStats"/> reads a dozen more.
+    /// </summary>
+    CgroupStats ReadEventCounters(string group);
+
+    /// <summary>
     /// Removes a group and its children if no process is in them (stale groups left after a stop,
     /// which LXC refuses to reuse); a populated group is left alone. Missing groups are fine.
     /// </summary>

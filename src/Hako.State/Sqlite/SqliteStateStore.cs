@@ -194,12 +194,12 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines()
+    public IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines(bool beancounters)
     {
         lock (_lock)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT container, counter, value FROM counter_baselines";
+            cmd.CommandText = $"SELECT container, counter, value FROM counter_baselines WHERE counter {(beancounters ? "" : "NOT ")}LIKE 'ubc:%'";
             using var r = cmd.ExecuteReader();
             var map = new Dictionary<(string, string), long>();
             while (r.Read())

@@ -125,6 +125,19 @@ public sealed class CgroupV1DriverTests
     }
 
     [Fact]
+    public void ReadEventCounters_MatchTheFullRead()
+    {
+        var driver = new CgroupV1Driver(FixtureTree.PathOf("cgroup-v1"));
+        var full = driver.ReadStats(Group);
+        var events = driver.ReadEventCounters(Group);
+        Assert.Equal(full.MemoryFailCount, events.MemoryFailCount);
+        Assert.Equal(full.OomKillCount, events.OomKillCount);
+        Assert.Equal(full.PidsMaxEvents, events.PidsMaxEvents);
+        Assert.True(events.OomKillCount > 0);
+        Assert.Null(events.MemoryStat);
+    }
+
+    [Fact]
     public void ReadStats_OfIdleGroup_ReportsUnlimitedAsNull()
     {
         var stats = new CgroupV1Driver(FixtureTree.PathOf("cgroup-v1")).ReadStats("hako-node1/idle");

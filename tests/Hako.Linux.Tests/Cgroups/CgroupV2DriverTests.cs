@@ -133,4 +133,15 @@ public sealed class CgroupV2DriverTests
         Assert.False(driver.IsPopulated("hako-node1/idle"));
         Assert.False(driver.IsPopulated("hako-node1/gone"));
     }
+
+    [Fact]
+    public void ReadEventCounters_MatchTheFullRead()
+    {
+        var driver = new CgroupV2Driver(FixtureTree.PathOf("cgroup-v2"));
+        var full = driver.ReadStats(Group);
+        var events = driver.ReadEventCounters(Group);
+        Assert.Equal(full.MemoryFailCount, events.MemoryFailCount);
+        Assert.Equal(full.OomKillCount, events.OomKillCount);
+        Assert.Equal(full.PidsMaxEvents, events.PidsMaxEvents);
+    }
 }
