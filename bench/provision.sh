@@ -670,7 +670,7 @@ run_hako() {
     n=ct$i
     HAKO_CREATED+=("$n")
     t0=$(now_ns)
-    timed "$RESULTS/hako_create_start.tsv" "$n" "$HAKO" create "$n" --template "$TEMPLATE" --disk 1G --memory 128M --start
+    timed "$RESULTS/hako_create_start.tsv" "$n" "$HAKO" create "$n" --template "$TEMPLATE" --disk 1G --memory 128M --network none --start
     if [ "$TEMPLATE" != busybox ]; then
       hako_ready_wait "$n"
       printf '%s\t%s\n' "$n" "$(ms_since "$t0")" >>"$RESULTS/hako_ready.tsv"
