@@ -7,48 +7,77 @@ namespace Hako.Daemon.Beancounters;
 public sealed partial class BeancounterService
 {
     /// <summary>Held values from cgroup files and procfs (no process is spawned), with the kernel's own maxheld/failcnt.</summary>
-    private Dictionary<UbcResource, Measurement> Measure(ContainerRecord r)
+    private Dictionary<UbcResource, Measurement> Measure(ContainerRecord r) =>
+        MeasureAll([r]).GetValueOrDefault(r.Name) ?? [];
+
+    /// <summary>One probe pass over many containers: host-wide files such as /proc/locks are read once, not per container.</summary>
+    private Dictionary<string, Dictionary<UbcResource, Measurement>> MeasureAll(IEnumerable<ContainerRecord> records)
     {
-        var result = new Dictionary<UbcResource, Measurement>();
-        var group = containers.CgroupGroup(r.Name);
-        if (containers.InitPid(r.Name) is not { } pid)
+        var targets = new List<(string Name, string Group, int Pid)>();
+        foreach (var r in records)
         {
-            return result;
+            if (containers.InitPid(r.Name) is { } pid)
+            {
+                targets.Add((r.Name, containers.CgroupGroup(r.Name), pid));
+            }
         }
 
-        BeancounterSample sample;
+        IReadOnlyList<BeancounterSample> samples;
         try
         {
-            sample = probe.Measure(group, pid);
+            samples = probe.MeasureAll(targets.Select(t => (t.Group, t.Pid)));
         }
         catch (IOException)
         {
-            return result; // stopped while we looked
+            // One stopped while we looked: measure one by one and skip what is gone.
+            samples = [.. targets.Select(t => TryMeasure(t.Group, t.Pid)).OfType<BeancounterSample>()];
         }
 
-        foreach (var (res, reading) in sample.Readings)
+        var result = new Dictionary<string, Dictionary<UbcResource, Measurement>>();
+        foreach (var sample in samples)
         {
-            if (reading.Held is { } held)
+            var name = targets.First(t => t.Group == sample.Group).Name;
+            var m = new Dictionary<UbcResource, Measurement>();
+            foreach (var (res, reading) in sample.Readings)
             {
+                if (reading.Held is not { } held)
+                {
+                    continue;
+                }
+
                 var failCnt = reading.KernelFailCnt;
                 // With no swap allowed the kernel may hit memsw before memory, so an OOM kill counts as a failure too.
-                if (res == UbcResource.PhysPages && OomKills(group) is { } kills)
+                if (res == UbcResource.PhysPages && OomKills(sample.Group) is { } kills)
                 {
                     failCnt = Math.Max(failCnt ?? 0, kills);
                 }
 
-                result[res] = new Measurement(held, reading.KernelMaxHeld, failCnt);
+                m[res] = new Measurement(held, reading.KernelMaxHeld, failCnt);
             }
+
+            result[name] = m;
         }
 
         return result;
+    }
+
+    private BeancounterSample? TryMeasure(string group, int pid)
+    {
+        try
+        {
+            return probe.Measure(group, pid);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private long? OomKills(string group)
     {
         try
         {
-            return cgroups.ReadStats(group).OomKillCount;
+            return cgroups.ReadEventCounters(group).OomKillCount;
         }
         catch (IOException)
         {

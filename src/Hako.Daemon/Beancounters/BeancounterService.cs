@@ -100,15 +100,17 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
         var stored = store.GetCounterBaselines(beancounters: true);
         var changes = new List<(string, string, long)>();
         long Get(string c, string k) => stored.GetValueOrDefault((c, k));
-        foreach (var r in store.ListContainers().Where(r => r.Status == RecordStatus.Ready))
+        var running = store.ListContainers().Where(r => r.Status == RecordStatus.Ready && containers.IsRunning(r.Name)).ToList();
+        var measured = MeasureAll(running);
+        foreach (var r in running)
         {
-            if (!containers.IsRunning(r.Name))
+            if (!measured.TryGetValue(r.Name, out var readings))
             {
                 continue;
             }
 
             var set = containers.Effective(r).EffectiveBeancounters();
-            foreach (var (res, m) in Measure(r))
+            foreach (var (res, m) in readings)
             {
                 var p = UbcParameters.Get(res);
                 var max = Math.Max(m.Held, m.KernelMaxHeld ?? 0);
