@@ -92,7 +92,7 @@ public static class ContainersApi
 
     private static IResult Lifecycle(string name, string action, ContainerService svc, OperationManager ops, Func<Task> work)
     {
-        svc.Show(name); // 404 now, not as a failed operation
+        svc.Record(name); // 404 now, not as a failed operation
         var lease = svc.Locks.Acquire(name, action);
         return Accepted(ops.Start($"container.{action}", name, async _ =>
         {

@@ -90,10 +90,7 @@ public sealed partial class ContainerService
         var r = await lxc.ExecAsync(name, req.Command, req.Stdin, req.Environment, TimeSpan.FromMinutes(10), ct);
         return new ExecResult { ExitCode = r.ExitCode, Stdout = r.Stdout, Stderr = r.Stderr };
     }
-}
 
-public sealed partial class ContainerService
-{
     /// <summary>Remounts the private area and root overlay and rewrites the config, without starting.</summary>
     internal async Task StartPrepareAsync(string name, CancellationToken ct)
     {

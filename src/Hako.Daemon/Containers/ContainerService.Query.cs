@@ -189,12 +189,7 @@ public sealed partial class ContainerService
             OvercommitRatios = new OvercommitInfo { Memory = Ratio(node.Ratios.Memory), Cpu = Ratio(node.Ratios.Cpu), Disk = Ratio(node.Ratios.Disk) },
         };
     }
-}
 
-public sealed partial class ContainerService
-{
-    /// <summary>Throws NotFound when the container does not exist.</summary>
-    public void Show(string name) => Require(name);
-
+    /// <summary>The container's stored record; NotFound when it does not exist.</summary>
     public ContainerRecord Record(string name) => Require(name);
 }
