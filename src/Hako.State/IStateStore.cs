@@ -25,10 +25,6 @@ public interface IStateStore : IDisposable
     /// <summary>Records that a kernel counter rose by <paramref name="delta"/>.</summary>
     void AddLimitEvent(string container, string counter, long delta, DateTimeOffset when, string? detail);
 
-    /// <summary>The last raw counter value seen for a container, so restarts of hakod don't double count.</summary>
-    long? GetCounterBaseline(string container, string counter);
-
-    void SetCounterBaseline(string container, string counter, long value);
 
     /// <summary>Every stored counter value at once, for sweeps over all containers (one query, not one per counter).</summary>
     /// <param name="beancounters">true: only the beancounter sweep's "ubc:" values; false: only the limit-event counters.</param>

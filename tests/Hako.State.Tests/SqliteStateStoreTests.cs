@@ -65,13 +65,16 @@ public sealed class SqliteStateStoreTests : IDisposable
         var e = Assert.Single(store.GetLimitEvents("web1"));
         Assert.Equal(3, e.Count);
         Assert.Equal("killed", e.Detail);
-        store.SetCounterBaseline("web1", "oom_kill", 3);
-        Assert.Equal(3, store.GetCounterBaseline("web1", "oom_kill"));
+        store.SetCounterBaselines([("web1", "oom_kill", 3L), ("web1", "ubc:maxheld:numproc", 7L)]);
+        Assert.Equal(3, store.GetCounterBaselines(beancounters: false)[("web1", "oom_kill")]);
+        Assert.Equal(7, store.GetCounterBaselines(beancounters: true)[("web1", "ubc:maxheld:numproc")]);
+        Assert.False(store.GetCounterBaselines(beancounters: true).ContainsKey(("web1", "oom_kill")));
 
         store.DeleteContainer("web1");
         Assert.Null(store.GetContainer("web1"));
         Assert.Empty(store.GetLimitEvents("web1"));
-        Assert.Null(store.GetCounterBaseline("web1", "oom_kill"));
+        Assert.Empty(store.GetCounterBaselines(beancounters: false));
+        Assert.Empty(store.GetCounterBaselines(beancounters: true));
     }
 
     public void Dispose() => Directory.Delete(_dir, true);

@@ -24,13 +24,17 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
     {
         var r = store.GetContainer(name) is { Status: RecordStatus.Ready } c ? c
             : throw HakoException.NotFound($"Container {name} does not exist; see hako list");
-        return Report(r);
+        return Report(r, store.GetCounterBaselines(beancounters: true));
     }
 
-    public IReadOnlyList<BeancounterReport> ReportAll() =>
-        [.. store.ListContainers().Where(r => r.Status == RecordStatus.Ready && containers.IsRunning(r.Name)).Select(Report)];
+    /// <summary>Every running container; the stored maxheld/failcnt values are read once for all of them.</summary>
+    public IReadOnlyList<BeancounterReport> ReportAll()
+    {
+        var stored = store.GetCounterBaselines(beancounters: true);
+        return [.. store.ListContainers().Where(r => r.Status == RecordStatus.Ready && containers.IsRunning(r.Name)).Select(r => Report(r, stored))];
+    }
 
-    private BeancounterReport Report(ContainerRecord r)
+    private BeancounterReport Report(ContainerRecord r, IReadOnlyDictionary<(string Container, string Counter), long> stored)
     {
         var set = containers.Effective(r).EffectiveBeancounters();
         var measured = containers.IsRunning(r.Name) ? Measure(r) : new Dictionary<UbcResource, Measurement>();
@@ -39,9 +43,8 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
         foreach (var (p, limit) in set.Entries)
         {
             var m = measured.GetValueOrDefault(p.Resource);
-            var stored = store.GetCounterBaseline(r.Name, MaxHeldKey + p.Name) ?? 0;
-            var maxHeld = Math.Max(Math.Max(stored, m.Held), m.KernelMaxHeld ?? 0);
-            var failCnt = m.KernelFailCnt ?? store.GetCounterBaseline(r.Name, FailCntKey + p.Name) ?? 0;
+            var maxHeld = Math.Max(Math.Max(stored.GetValueOrDefault((r.Name, MaxHeldKey + p.Name)), m.Held), m.KernelMaxHeld ?? 0);
+            var failCnt = m.KernelFailCnt ?? stored.GetValueOrDefault((r.Name, FailCntKey + p.Name));
             usage[p.Resource] = new BeancounterUsage(m.Held, maxHeld, failCnt);
             rows.Add(new BeancounterRowInfo
             {

@@ -166,34 +166,6 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public long? GetCounterBaseline(string container, string counter)
-    {
-        lock (_lock)
-        {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT value FROM counter_baselines WHERE container=$c AND counter=$k";
-            cmd.Parameters.AddWithValue("$c", container);
-            cmd.Parameters.AddWithValue("$k", counter);
-            return cmd.ExecuteScalar() is long v ? v : null;
-        }
-    }
-
-    public void SetCounterBaseline(string container, string counter, long value)
-    {
-        lock (_lock)
-        {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = """
-                INSERT INTO counter_baselines (container, counter, value) VALUES ($c, $k, $v)
-                ON CONFLICT (container, counter) DO UPDATE SET value = $v
-                """;
-            cmd.Parameters.AddWithValue("$c", container);
-            cmd.Parameters.AddWithValue("$k", counter);
-            cmd.Parameters.AddWithValue("$v", value);
-            cmd.ExecuteNonQuery();
-        }
-    }
-
     public IReadOnlyDictionary<(string Container, string Counter), long> GetCounterBaselines(bool beancounters)
     {
         lock (_lock)
