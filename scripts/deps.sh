@@ -27,6 +27,12 @@ grep -q '^root:100000:65536$' /etc/subuid 2>/dev/null || echo 'root:100000:65536
 grep -q '^root:100000:65536$' /etc/subgid 2>/dev/null || echo 'root:100000:65536' >> /etc/subgid
 
 # lxcfs gives each container its own /proc/meminfo, cpuinfo and uptime.
+# A lxcfs that died leaves its FUSE mount behind ("Transport endpoint is not connected"):
+# detach that stale mount first, then start a fresh one.
+if grep -q ' /var/lib/lxcfs fuse' /proc/mounts && ! stat /var/lib/lxcfs/proc >/dev/null 2>&1; then
+  echo "hako: /var/lib/lxcfs is a stale lxcfs mount (lxcfs is not running); remounting"
+  umount -l /var/lib/lxcfs || fusermount -uz /var/lib/lxcfs || true
+fi
 if ! mountpoint -q /var/lib/lxcfs 2>/dev/null; then
   mkdir -p /var/lib/lxcfs
   if [ -d /run/systemd/system ]; then
