@@ -160,6 +160,28 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         };
     }
 
+    public CgroupUsage ReadUsage(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        // "cache 1327104\nrss 417792\n...\ntotal_cache 1327104\ntotal_rss 417792\ntotal_swap 0\n
+        // total_inactive_file 1175552\n..."; the total_ lines include child groups.
+        var stat = _fs.ReadKeyValues(File("memory", group, "memory.stat"));
+        return new CgroupUsage
+        {
+            CpuUsageNanoseconds = _fs.ReadLong(File("cpuacct", group, "cpuacct.usage")),
+            WorkingSetBytes = CgroupUsage.WorkingSet(
+                _fs.ReadLong(File("memory", group, "memory.usage_in_bytes")), CgroupFs.Value(stat, "total_inactive_file")),
+            PageCacheBytes = CgroupFs.Value(stat, "total_cache"),
+            SwapBytes = CgroupFs.Value(stat, "total_swap"),
+            Processes = _fs.ReadLong(File("pids", group, "pids.current")),
+            LimitHits = CgroupUsage.Sum(
+                _fs.ReadLong(File("memory", group, "memory.failcnt")),
+                CgroupFs.Value(_fs.ReadKeyValues(File("pids", group, "pids.events")), "max")),
+            // "oom_kill_disable 0\nunder_oom 0\noom_kill 1"
+            OomKills = CgroupFs.Value(_fs.ReadKeyValues(File("memory", group, "memory.oom_control")), "oom_kill"),
+        };
+    }
+
     public bool IsPopulated(string group)
     {
         CgroupMapping.ValidateGroup(group);

@@ -138,6 +138,26 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         };
     }
 
+    public CgroupUsage ReadUsage(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        // "anon 4096\nfile 1327104\n...\ninactive_file 1175552\n..." (hierarchical)
+        var stat = _fs.ReadKeyValues(File(group, "memory.stat"));
+        // "low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\noom_group_kill 0"
+        var memoryEvents = _fs.ReadKeyValues(File(group, "memory.events"));
+        return new CgroupUsage
+        {
+            CpuUsageNanoseconds = CgroupFs.Value(_fs.ReadKeyValues(File(group, "cpu.stat")), "usage_usec") * 1000,
+            WorkingSetBytes = CgroupUsage.WorkingSet(_fs.ReadLong(File(group, "memory.current")), CgroupFs.Value(stat, "inactive_file")),
+            PageCacheBytes = CgroupFs.Value(stat, "file"),
+            SwapBytes = _fs.ReadLong(File(group, "memory.swap.current")),
+            Processes = _fs.ReadLong(File(group, "pids.current")),
+            LimitHits = CgroupUsage.Sum(
+                CgroupFs.Value(memoryEvents, "max"), CgroupFs.Value(_fs.ReadKeyValues(File(group, "pids.events")), "max")),
+            OomKills = CgroupFs.Value(memoryEvents, "oom_kill"),
+        };
+    }
+
     public bool IsPopulated(string group)
     {
         CgroupMapping.ValidateGroup(group);

@@ -23,6 +23,8 @@ internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
 
     public CgroupStats ReadEventCounters(string group) => throw Unsupported();
 
+    public CgroupUsage ReadUsage(string group) => throw Unsupported();
+
     public void RemoveIfEmpty(string group) => throw Unsupported();
 
     public IReadOnlyList<int> Processes(string group) => throw Unsupported();

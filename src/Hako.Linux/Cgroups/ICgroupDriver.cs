@@ -52,6 +52,12 @@ public interface ICgroupDriver
     CgroupStats ReadEventCounters(string group);
 
     /// <summary>
+    /// What the usage sampler records every interval, from the fewest files that give it: CPU time,
+    /// memory, page cache, swap, processes and the limit-hit counters.
+    /// </summary>
+    CgroupUsage ReadUsage(string group);
+
+    /// <summary>
     /// Removes a group and its children if no process is in them (stale groups left after a stop,
     /// which LXC refuses to reuse); a populated group is left alone. Missing groups are fine.
     /// </summary>
@@ -120,4 +126,38 @@ public sealed record CgroupStats
 
     /// <summary>memory.stat as the kernel lists it (v1 and v2 use different keys).</summary>
     public IReadOnlyDictionary<string, long>? MemoryStat { get; init; }
+}
+
+/// <summary>A group's usage for the sampler; null where the host does not provide it.</summary>
+public sealed record CgroupUsage
+{
+    /// <summary>v1 cpuacct.usage / v2 cpu.stat usage_usec × 1000.</summary>
+    public long? CpuUsageNanoseconds { get; init; }
+
+    /// <summary>
+    /// Memory in use without the page cache the kernel can drop: usage minus inactive file pages
+    /// (the "working set" of cAdvisor and docker stats). v1 memory.usage_in_bytes − total_inactive_file,
+    /// v2 memory.current − inactive_file.
+    /// </summary>
+    public long? WorkingSetBytes { get; init; }
+
+    /// <summary>Page cache charged to the group: v1 memory.stat total_cache / v2 file.</summary>
+    public long? PageCacheBytes { get; init; }
+
+    /// <summary>v1 memory.stat total_swap (with swap accounting) / v2 memory.swap.current.</summary>
+    public long? SwapBytes { get; init; }
+
+    /// <summary>pids.current.</summary>
+    public long? Processes { get; init; }
+
+    /// <summary>Allocations refused at a limit: memory failcnt (v2 memory.events max) + pids.max refusals.</summary>
+    public long? LimitHits { get; init; }
+
+    /// <summary>v1 memory.oom_control oom_kill / v2 memory.events oom_kill.</summary>
+    public long? OomKills { get; init; }
+
+    internal static long? Sum(long? a, long? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
+
+    internal static long? WorkingSet(long? usage, long? inactiveFile) =>
+        usage is { } u ? Math.Max(u - (inactiveFile ?? 0), 0) : null;
 }

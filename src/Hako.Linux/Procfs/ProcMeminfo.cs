@@ -5,7 +5,11 @@ using Hako.Core.Errors;
 namespace Hako.Linux.Procfs;
 
 /// <summary>The node's memory as /proc/meminfo reports it, in bytes.</summary>
-public sealed record MemInfo(long MemTotalBytes, long MemAvailableBytes, long SwapTotalBytes, long SwapFreeBytes);
+public sealed record MemInfo(long MemTotalBytes, long MemAvailableBytes, long SwapTotalBytes, long SwapFreeBytes)
+{
+    /// <summary>Page cache ("Cached"), 0 when the line is missing.</summary>
+    public long CachedBytes { get; init; }
+}
 
 /// <summary>Parser of /proc/meminfo; takes a path so tests can feed it a copy of the real file.</summary>
 public static class ProcMeminfo
@@ -50,7 +54,10 @@ public static class ProcMeminfo
             ? v
             : throw new HakoException(ErrorCode.Internal, $"{source} has no {key} line; is it /proc/meminfo?");
 
-        return new MemInfo(Get("MemTotal"), Get("MemAvailable"), Get("SwapTotal"), Get("SwapFree"));
+        return new MemInfo(Get("MemTotal"), Get("MemAvailable"), Get("SwapTotal"), Get("SwapFree"))
+        {
+            CachedBytes = values.GetValueOrDefault("Cached"),
+        };
     }
 }
 

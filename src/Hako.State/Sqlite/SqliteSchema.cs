@@ -69,5 +69,62 @@ internal static class SqliteSchema
         UPDATE containers SET overrides = json_set(overrides, '$.cpuLimit', CAST(cpulimit AS TEXT)) WHERE cpulimit IS NOT NULL;
         UPDATE containers SET overrides = json_set(overrides, '$.processes', CAST(processes AS TEXT)) WHERE processes IS NOT NULL;
         """,
+        // 3: usage history. Raw samples (counters as running totals, time in Unix ms) and aggregates
+        // over buckets of `span` seconds (mean, max, p95 per metric in display units × 1000: rates per
+        // second for counters), both keyed by a small series id (a container name or '@node').
+        """
+        CREATE TABLE usage_series (
+            id   INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE usage_raw (
+            series INTEGER NOT NULL,
+            t      INTEGER NOT NULL,
+            cpu_ns INTEGER,
+            memory INTEGER,
+            swap INTEGER,
+            cache INTEGER,
+            disk INTEGER,
+            inodes INTEGER,
+            io_rb INTEGER,
+            io_wb INTEGER,
+            io_ro INTEGER,
+            io_wo INTEGER,
+            net_rb INTEGER,
+            net_tb INTEGER,
+            net_rp INTEGER,
+            net_tp INTEGER,
+            procs INTEGER,
+            oom INTEGER,
+            hits INTEGER,
+            load1 INTEGER,
+            PRIMARY KEY (series, t)
+        ) WITHOUT ROWID;
+        CREATE TABLE usage_agg (
+            series INTEGER NOT NULL,
+            t      INTEGER NOT NULL,
+            span   INTEGER NOT NULL,
+            n      INTEGER NOT NULL,
+            cpu_ns_mean INTEGER, cpu_ns_max INTEGER, cpu_ns_p95 INTEGER,
+            memory_mean INTEGER, memory_max INTEGER, memory_p95 INTEGER,
+            swap_mean INTEGER, swap_max INTEGER, swap_p95 INTEGER,
+            cache_mean INTEGER, cache_max INTEGER, cache_p95 INTEGER,
+            disk_mean INTEGER, disk_max INTEGER, disk_p95 INTEGER,
+            inodes_mean INTEGER, inodes_max INTEGER, inodes_p95 INTEGER,
+            io_rb_mean INTEGER, io_rb_max INTEGER, io_rb_p95 INTEGER,
+            io_wb_mean INTEGER, io_wb_max INTEGER, io_wb_p95 INTEGER,
+            io_ro_mean INTEGER, io_ro_max INTEGER, io_ro_p95 INTEGER,
+            io_wo_mean INTEGER, io_wo_max INTEGER, io_wo_p95 INTEGER,
+            net_rb_mean INTEGER, net_rb_max INTEGER, net_rb_p95 INTEGER,
+            net_tb_mean INTEGER, net_tb_max INTEGER, net_tb_p95 INTEGER,
+            net_rp_mean INTEGER, net_rp_max INTEGER, net_rp_p95 INTEGER,
+            net_tp_mean INTEGER, net_tp_max INTEGER, net_tp_p95 INTEGER,
+            procs_mean INTEGER, procs_max INTEGER, procs_p95 INTEGER,
+            oom_mean INTEGER, oom_max INTEGER, oom_p95 INTEGER,
+            hits_mean INTEGER, hits_max INTEGER, hits_p95 INTEGER,
+            load1_mean INTEGER, load1_max INTEGER, load1_p95 INTEGER,
+            PRIMARY KEY (series, t)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -125,6 +125,23 @@ public sealed class CgroupV1DriverTests
     }
 
     [Fact]
+    public void ReadUsage_ParsesRealKernelFiles()
+    {
+        var usage = new CgroupV1Driver(FixtureTree.PathOf("cgroup-v1")).ReadUsage(Group);
+        Assert.Equal(492691840, usage.CpuUsageNanoseconds);
+        Assert.Equal(9162752 - 8482816, usage.WorkingSetBytes); // usage_in_bytes - total_inactive_file
+        Assert.Equal(8486912, usage.PageCacheBytes); // total_cache
+        Assert.Equal(0, usage.SwapBytes); // total_swap
+        Assert.Equal(1, usage.Processes);
+        Assert.Equal(70 + 1, usage.LimitHits); // memory.failcnt 70 + pids.events max 1
+        Assert.Equal(1, usage.OomKills);
+    }
+
+    [Fact]
+    public void ReadUsage_OfMissingGroup_IsAllNull() =>
+        Assert.Equal(new CgroupUsage(), new CgroupV1Driver(FixtureTree.PathOf("cgroup-v1")).ReadUsage("hako-node1/gone"));
+
+    [Fact]
     public void ReadEventCounters_MatchTheFullRead()
     {
         var driver = new CgroupV1Driver(FixtureTree.PathOf("cgroup-v1"));

@@ -112,6 +112,19 @@ public sealed class CgroupV2DriverTests
     }
 
     [Fact]
+    public void ReadUsage_ParsesKernelFormats()
+    {
+        var usage = new CgroupV2Driver(FixtureTree.PathOf("cgroup-v2")).ReadUsage(Group);
+        Assert.Equal(492_691_000, usage.CpuUsageNanoseconds);
+        Assert.Equal(58720256 - 8388608, usage.WorkingSetBytes); // memory.current - inactive_file
+        Assert.Equal(12582912, usage.PageCacheBytes); // memory.stat file
+        Assert.Equal(4 * MiB, usage.SwapBytes);
+        Assert.Equal(2, usage.Processes);
+        Assert.Equal(5 + 3, usage.LimitHits); // memory.events max 5 + pids.events max 3
+        Assert.Equal(1, usage.OomKills);
+    }
+
+    [Fact]
     public void ReadStats_OfIdleGroup_ReportsUnlimitedAsNull()
     {
         var stats = new CgroupV2Driver(FixtureTree.PathOf("cgroup-v2")).ReadStats("hako-node1/idle");
