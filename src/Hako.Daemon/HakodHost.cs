@@ -77,6 +77,16 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddSingleton<LimitMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LimitMonitor>());
+        // The usage store opens its own connection to the file the state store has migrated.
+        builder.Services.AddSingleton<IUsageStore>(sp =>
+        {
+            sp.GetRequiredService<IStateStore>();
+            return new SqliteUsageStore(paths.Database);
+        });
+        builder.Services.AddSingleton<Usage.UsageSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageSampler>());
+        builder.Services.AddSingleton<Usage.UsageQuery>();
+        builder.Services.AddSingleton<Usage.PrometheusExporter>();
 
         var app = builder.Build();
         app.Use(async (http, next) =>
@@ -99,14 +109,19 @@ public sealed class HakodHost : IAsyncDisposable
 
         if (options.Listen is not null)
         {
-            var token = EnsureToken(paths);
+            var token = EnsureToken(paths, "api.token");
+            // A scraper gets a token of its own that opens /metrics and nothing else.
+            var metricsToken = EnsureToken(paths, "metrics.token");
             app.Use(async (http, next) =>
             {
                 // The unix socket is guarded by its file mode; TCP needs the bearer token.
-                if (http.Connection.LocalIpAddress is not null && http.Request.Headers.Authorization != $"Bearer {token}")
+                var authorization = http.Request.Headers.Authorization.ToString();
+                var allowed = authorization == $"Bearer {token}"
+                    || (http.Request.Path == "/metrics" && authorization == $"Bearer {metricsToken}");
+                if (http.Connection.LocalIpAddress is not null && !allowed)
                 {
                     throw new HakoException(ErrorCode.Unauthorized,
-                        $"Missing or wrong bearer token; send 'Authorization: Bearer <token>' with the token from {Path.Combine(paths.DataDir, "api.token")}");
+                        $"Missing or wrong bearer token; send 'Authorization: Bearer <token>' with the token from {Path.Combine(paths.DataDir, "api.token")} (or, for /metrics only, {Path.Combine(paths.DataDir, "metrics.token")})");
                 }
 
                 await next(http);
@@ -120,6 +135,7 @@ public sealed class HakodHost : IAsyncDisposable
         app.MapPlansApi();
         app.MapBeancountersApi();
         app.MapOperationsApi();
+        app.MapUsageApi();
         app.MapFallback(() => Problems.Result(Problems.From(HakoException.NotFound("No such endpoint; see /openapi/v1.json"))));
 
         app.Services.GetRequiredService<TemplateStore>().RemoveLeftovers();
@@ -179,9 +195,9 @@ public sealed class HakodHost : IAsyncDisposable
         throw new HakoException(ErrorCode.Conflict, $"Another hakod is already serving {socket}; stop it first or pick another --socket");
     }
 
-    private static string EnsureToken(NodePaths paths)
+    private static string EnsureToken(NodePaths paths, string name)
     {
-        var file = Path.Combine(paths.DataDir, "api.token");
+        var file = Path.Combine(paths.DataDir, name);
         if (!File.Exists(file))
         {
             File.WriteAllText(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "\n");

@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "Limit monitor: {Message}")]
     public static partial void MonitorError(ILogger log, string message);
+
+    [LoggerMessage(40, LogLevel.Warning, "Usage sampler: {Message}")]
+    public static partial void SamplerError(ILogger log, string message);
 }

@@ -54,9 +54,9 @@ public static class UsageMath
     /// metric the mean of the values, their maximum and 95th percentile (nearest rank). A bucket's
     /// time is its start; buckets without points are left out.
     /// </summary>
-    public static IReadOnlyList<UsagePoint> Buckets(IReadOnlyList<UsagePoint> points, TimeSpan bucket)
+    public static IReadOnlyList<(UsagePoint Bucket, int Samples)> Buckets(IReadOnlyList<UsagePoint> points, TimeSpan bucket)
     {
-        var result = new List<UsagePoint>();
+        var result = new List<(UsagePoint Bucket, int Samples)>();
         var ticks = bucket.Ticks;
         var i = 0;
         while (i < points.Count)
@@ -68,7 +68,7 @@ public static class UsageMath
                 j++;
             }
 
-            result.Add(Summarize(start, points, i, j));
+            result.Add((Summarize(start, points, i, j), j - i));
             i = j;
         }
 

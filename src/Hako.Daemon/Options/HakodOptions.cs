@@ -32,6 +32,20 @@ public sealed class HakodOptions
     public double OvercommitDisk { get; set; } = 4.0;
     /// <summary>Seconds between polls of kernel counters for limit events.</summary>
     public int MonitorIntervalSeconds { get; set; } = 2;
+    /// <summary>How often the usage sampler records every container and the node.</summary>
+    public string SampleInterval { get; set; } = "10s";
+    /// <summary>How long raw samples are kept before only their aggregates remain.</summary>
+    public string HistoryRaw { get; set; } = "24h";
+    /// <summary>The length of an aggregate bucket (mean, max, p95 of the samples in it).</summary>
+    public string HistoryBucket { get; set; } = "5m";
+    /// <summary>How long aggregates are kept.</summary>
+    public string HistoryKeep { get; set; } = "30d";
+
+    public TimeSpan SampleIntervalSpan => Core.Units.Duration.Parse(SampleInterval, "--sample-interval");
+    public TimeSpan HistoryRawSpan => Core.Units.Duration.Parse(HistoryRaw, "--history-raw");
+    public TimeSpan HistoryBucketSpan => Core.Units.Duration.Parse(HistoryBucket, "--history-bucket");
+    public TimeSpan HistoryKeepSpan => Core.Units.Duration.Parse(HistoryKeep, "--history-keep");
+    public State.UsageRetention Retention => new(SampleIntervalSpan, HistoryRawSpan, HistoryBucketSpan, HistoryKeepSpan);
 
     public const string Usage = """
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
@@ -50,6 +64,10 @@ public sealed class HakodOptions
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
                              best-effort limits may add up to R x (capacity - reserve)
                              (default 2 / unchecked / 4; 'inf' = unchecked)
+          --sample-interval D  how often usage is sampled (default 10s)
+          --history-raw D      keep raw samples this long (default 24h)
+          --history-bucket D   then keep aggregates (mean, max, p95) per bucket of D (default 5m)
+          --history-keep D     for this long (default 30d)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -70,7 +88,8 @@ public sealed class HakodOptions
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
-                    or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk":
+                    or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
+                    or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -131,6 +150,10 @@ public sealed class HakodOptions
         Set("--node-name", v => o.NodeName = v);
         Set("--reserve-memory", v => o.ReserveMemory = v);
         Set("--reserve-disk", v => o.ReserveDisk = v);
+        Set("--sample-interval", v => o.SampleInterval = v);
+        Set("--history-raw", v => o.HistoryRaw = v);
+        Set("--history-bucket", v => o.HistoryBucket = v);
+        Set("--history-keep", v => o.HistoryKeep = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -223,9 +246,50 @@ public sealed class HakodOptions
             yield return "overcommit ratios must be at least 1 (1 = never oversold)";
         }
 
+        foreach (var error in ValidateHistory())
+        {
+            yield return error;
+        }
+
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))
         {
             yield return $"--listen '{Listen}' is not HOST:PORT; use e.g. 127.0.0.1:8443";
+        }
+    }
+
+    private IEnumerable<string> ValidateHistory()
+    {
+        var spans = new List<TimeSpan>();
+        foreach (var (flag, text) in new[] { ("--sample-interval", SampleInterval), ("--history-raw", HistoryRaw), ("--history-bucket", HistoryBucket), ("--history-keep", HistoryKeep) })
+        {
+            if (!Core.Units.Duration.TryParse(text, out var span))
+            {
+                yield return $"{flag} '{text}' is not a duration; use e.g. 10s, 5m, 24h or 30d";
+                yield break;
+            }
+
+            spans.Add(span);
+        }
+
+        var (interval, raw, bucket, keep) = (spans[0], spans[1], spans[2], spans[3]);
+        if (interval < TimeSpan.FromSeconds(1))
+        {
+            yield return $"--sample-interval {SampleInterval} is too short; use at least 1s";
+        }
+
+        if (bucket < interval * 2 || bucket.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            yield return $"--history-bucket {HistoryBucket} must be whole seconds and at least two sample intervals ({Core.Units.Duration.Format(interval * 2)})";
+        }
+
+        if (raw < bucket * 2)
+        {
+            yield return $"--history-raw {HistoryRaw} must cover at least two buckets ({Core.Units.Duration.Format(bucket * 2)}) so every bucket is aggregated before its samples go";
+        }
+
+        if (keep < raw)
+        {
+            yield return $"--history-keep {HistoryKeep} must be at least --history-raw {HistoryRaw}";
         }
     }
 

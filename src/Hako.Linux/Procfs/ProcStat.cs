@@ -7,6 +7,30 @@ namespace Hako.Linux.Procfs;
 /// <summary>The node's CPU time and load: /proc/stat's "cpu" line and /proc/loadavg.</summary>
 public static class ProcStat
 {
+    /// <summary>Busy CPU time of the node now, from /proc/stat.</summary>
+    public static long ReadBusyNanoseconds() => BusyNanoseconds(Files.KernelText.Read("/proc/stat"));
+
+    /// <summary>The node's 1-minute load and task count now, from /proc/loadavg.</summary>
+    public static (double Load1, long Tasks) ReadLoadavg() => Loadavg(Files.KernelText.Read("/proc/loadavg"));
+
+    /// <summary>OOM kills on the whole node since boot: /proc/vmstat "oom_kill 3" (null before kernel 4.13).</summary>
+    public static long? ReadOomKills() => VmstatValue(Files.KernelText.Read("/proc/vmstat"), "oom_kill");
+
+    /// <summary>One "name value" line of /proc/vmstat.</summary>
+    public static long? VmstatValue(string text, string name)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length > name.Length && line.StartsWith(name, StringComparison.Ordinal) && line[name.Length] == ' '
+                && long.TryParse(line.AsSpan(name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>USER_HZ: /proc/stat counts in 1/100 s on every Linux architecture hakod runs on.</summary>
     private const long NanosecondsPerTick = 10_000_000;
 

@@ -48,6 +48,8 @@ public sealed partial class LxcDriver
             sb.AppendLine("lxc.net.0.type = veth");
             sb.AppendLine($"lxc.net.0.link = {s.Bridge}");
             sb.AppendLine("lxc.net.0.name = eth0");
+            // A fixed host-side name, so the usage sampler finds the container's traffic in /proc/net/dev.
+            sb.AppendLine($"lxc.net.0.veth.pair = {HostVethName(s.CgroupDir)}");
             sb.AppendLine("lxc.net.0.flags = up");
             if (s.MacAddress is not null)
             {
@@ -80,6 +82,16 @@ public sealed partial class LxcDriver
     {
         var slash = cgroupDir.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? cgroupDir + ".monitor" : $"{cgroupDir[..slash]}.monitor{cgroupDir[slash..]}";
+    }
+
+    /// <summary>
+    /// The host side of a container's veth: "hk" + 12 hex digits of a hash of its cgroup dir
+    /// (hako-NODE/NAME), unique per node and container and within the kernel's 15-character limit.
+    /// </summary>
+    public static string HostVethName(string cgroupDir)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cgroupDir));
+        return "hk" + Convert.ToHexStringLower(hash.AsSpan(0, 6));
     }
 
     /// <summary>Writes the config atomically (temp file + rename) so a crash never leaves half a config.</summary>

@@ -55,4 +55,13 @@ public sealed class ProcNetDevStatTests
         Assert.Contains("cpu line", Assert.Throws<HakoException>(() => ProcStat.BusyNanoseconds("intr 1 2 3")).Message);
         Assert.Contains("running/total", Assert.Throws<HakoException>(() => ProcStat.Loadavg("garbage")).Message);
     }
+
+    [Fact]
+    public void Vmstat_FindsTheNamedLineOnly()
+    {
+        const string text = "nr_free_pages 5841337\noom_kill_extra 9\noom_kill 3\npgfault 1\n";
+        Assert.Equal(3, ProcStat.VmstatValue(text, "oom_kill"));
+        Assert.Null(ProcStat.VmstatValue(text, "oom"));
+        Assert.True(ProcStat.ReadOomKills() >= 0);
+    }
 }
