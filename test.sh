@@ -11,6 +11,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 ./scripts/deps.sh
+# Test-only tools: tmux drives `hako top` in a real terminal; the Prometheus project's Python
+# client parses /metrics.
+test_pkgs=()
+for p in tmux python3-prometheus-client; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")
+done
+if ((${#test_pkgs[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${test_pkgs[@]}" >/dev/null
+fi
 dotnet restore Hako.sln --verbosity quiet
 dotnet build Hako.sln --no-restore -c Release --verbosity quiet -nologo
 
