@@ -110,8 +110,28 @@ public sealed class PrivateArea(NodePaths paths)
         if (!running)
         {
             await UnmountAsync(name, ct);
+            // A busy mount is only detached lazily: the file system stays live on its loop device until the
+            // last user lets go. e2fsck and resize2fs must not touch it before then.
+            for (var i = 0; i < 100 && FindLoopDevice(image) is not null; i++)
+            {
+                await Task.Delay(100, ct);
+            }
+
+            if (FindLoopDevice(image) is { } busy)
+            {
+                await MountAsync(name, templateRootfs, ct);
+                throw new HakoException(ErrorCode.Busy,
+                    $"The private area of {name} is still in use on {busy} after the container stopped; try again in a moment");
+            }
+
             SetLength(image, newBytes);
-            await ProcessRunner.CheckAsync("e2fsck", ["-f", "-p", image], ct: ct);
+            // e2fsck -p exits 1 when it fixed something (e.g. replayed the journal): the file system is fine then.
+            var fsck = await ProcessRunner.RunAsync("e2fsck", ["-f", "-p", image], ct: ct);
+            if (fsck.ExitCode is not (0 or 1))
+            {
+                throw new HakoException(ErrorCode.Internal, $"e2fsck -f -p {image} failed (exit {fsck.ExitCode}): {fsck.Stderr.Trim()} {fsck.Stdout.Trim()}");
+            }
+
             await ProcessRunner.CheckAsync("resize2fs", [image], ct: ct);
             await MountAsync(name, templateRootfs, ct);
             return;

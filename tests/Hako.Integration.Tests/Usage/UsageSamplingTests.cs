@@ -55,6 +55,22 @@ public sealed class UsageSamplingTests(UsageFixture fx) : IClassFixture<UsageFix
     private async Task<LiveUsage> LiveAsync() =>
         (await Node.Http.GetFromJsonAsync("/v1/usage", HakoJsonContext.Default.LiveUsage))!;
 
+    /// <summary>The container's live row, once the sampler has read it (a just-started container may not be in the newest reading yet).</summary>
+    private async Task<UsageRow> RowAsync(string name)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if ((await LiveAsync()).Containers.FirstOrDefault(c => c.Name == name) is { } row)
+            {
+                return row;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException($"{name} never appeared in /v1/usage");
+    }
+
     private async Task<UsageHistory> StatsAsync(string name, string query) =>
         (await Node.Http.GetFromJsonAsync($"/v1/containers/{name}/stats?{query}", HakoJsonContext.Default.UsageHistory))!;
 
@@ -69,7 +85,7 @@ public sealed class UsageSamplingTests(UsageFixture fx) : IClassFixture<UsageFix
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);
         await Node.CreateAsync(new CreateContainerRequest { Name = "load1", Template = "busybox", Memory = "256M", Disk = "256M", CpuLimit = "50%", Start = true });
-        var baseline = (await LiveAsync()).Containers.Single(c => c.Name == "load1");
+        var baseline = await RowAsync("load1");
 
         // A busy loop held at half a core by cpulimit; 48 MiB held in a tmpfs file; a 32 MiB direct write to the disk.
         Assert.Equal(0, (await Node.ExecAsync("load1", "sh", "-c", "(while :; do :; done) </dev/null >/dev/null 2>&1 &")).ExitCode);
@@ -90,7 +106,7 @@ public sealed class UsageSamplingTests(UsageFixture fx) : IClassFixture<UsageFix
         var memory = history.Metrics.Single(m => m.Metric == "memory").Points[^1].Mean;
         Assert.InRange(memory, 48 * MiB, 48 * MiB + 40 * MiB);
 
-        var now = (await LiveAsync()).Containers.Single(c => c.Name == "load1");
+        var now = await RowAsync("load1");
         var written = now.Totals!["io_write_bytes"] - baseline.Totals!.GetValueOrDefault("io_write_bytes");
         Assert.InRange(written, 32 * MiB, 32 * MiB + 16 * MiB);
         var disk = now.Values["disk"] - baseline.Values["disk"];
@@ -127,7 +143,7 @@ public sealed class UsageSamplingTests(UsageFixture fx) : IClassFixture<UsageFix
         await Node.CreateAsync(new CreateContainerRequest { Name = "hits1", Template = "busybox", Processes = 12, Disk = "256M", Start = true });
         await Node.ExecAsync("hits1", "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 3 & done; wait");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var row = (await LiveAsync()).Containers.Single(c => c.Name == "hits1");
+        var row = await RowAsync("hits1");
         Assert.True(row.Totals!["limit_hits"] >= 1, $"limit_hits {row.Totals["limit_hits"]}");
         await Node.DestroyAsync("hits1");
     }
