@@ -165,11 +165,12 @@ public static class BacktestRunner
 
     private static string Pct(double p) => (p * 100).ToString(p != 0 && p < 0.001 ? "0.000" : "0.00", CultureInfo.InvariantCulture) + "%";
 
-    internal sealed record Arguments(string Trace, string Format, IReadOnlyList<int> PerNode, double TrainDays,
+    /// <summary>The parsed verb: every option checked.</summary>
+    public sealed record Arguments(string Trace, string Format, IReadOnlyList<int> PerNode, double TrainDays,
         IReadOnlyList<double> Epsilons, int Sets, ulong Seed, IReadOnlyList<CapacityRule> Rules, string? Png);
 
     /// <summary>Parses every option and reports every problem at once.</summary>
-    internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out List<string> problems)
+    public static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out List<string> problems)
     {
         var found = new List<string>();
         problems = found;
