@@ -67,9 +67,11 @@ public sealed class CapacityTests
 
         // A fourth "big": refused by the planner, naming the resource, ε, the probability and what fits.
         var refused = await node.TryCreateAsync(new CreateContainerRequest { Name = "big4", Template = "busybox", Plan = Big, Network = "none" });
-        var problem = await refused.Content.ReadAsStringAsync();
+        var body = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
-        Assert.Contains("InsufficientResources", problem);
+        var info4 = System.Text.Json.JsonSerializer.Deserialize(body, HakoJsonContext.Default.ProblemInfo)!;
+        Assert.Equal("InsufficientResources", info4.Code);
+        var problem = info4.Detail + " " + string.Join(" ", info4.Errors ?? []);
         Assert.Contains("memory", problem);
         Assert.Contains("ε=1%", problem);
         Assert.Contains("overload probability", problem);
