@@ -34,8 +34,14 @@ public static class ChartRenderer
     /// </summary>
     public static void RenderAggregate(IReadOnlyList<double> series, double prediction, double capacity, string path, AggregateChartOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(series);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, RenderAggregatePng(series, prediction, capacity, options));
+    }
+
+    /// <summary>The same chart as PNG bytes (hakod serves them; the CLI saves them).</summary>
+    public static byte[] RenderAggregatePng(IReadOnlyList<double> series, double prediction, double capacity, AggregateChartOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
         options ??= new AggregateChartOptions();
         if (series.Count == 0)
         {
@@ -82,7 +88,7 @@ public static class ChartRenderer
         plot.YLabel(string.IsNullOrEmpty(options.Unit) ? "demand" : $"demand ({options.Unit})");
         plot.Axes.SetLimitsY(0, Math.Max(ys.Max(), Math.Max(prediction, capacity) / scale) * 1.08);
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, options.Width, options.Height);
+        return plot.GetImageBytes(options.Width, options.Height, ImageFormat.Png);
     }
 
     private static string Format(double v) => v.ToString(v >= 100 ? "0" : "0.##", System.Globalization.CultureInfo.InvariantCulture);

@@ -31,4 +31,6 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(ValidationReport))]
 [JsonSerializable(typeof(LiveUsage))]
 [JsonSerializable(typeof(UsageHistory))]
+[JsonSerializable(typeof(CapacityInfo))]
+[JsonSerializable(typeof(CapacityBacktestInfo))]
 public sealed partial class HakoJsonContext : JsonSerializerContext;

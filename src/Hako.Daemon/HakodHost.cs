@@ -87,6 +87,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageSampler>());
         builder.Services.AddSingleton<Usage.UsageQuery>();
         builder.Services.AddSingleton<Usage.PrometheusExporter>();
+        builder.Services.AddSingleton<Capacity.CapacityService>();
 
         var app = builder.Build();
         app.Use(async (http, next) =>
@@ -136,6 +137,7 @@ public sealed class HakodHost : IAsyncDisposable
         app.MapBeancountersApi();
         app.MapOperationsApi();
         app.MapUsageApi();
+        app.MapCapacityApi();
         app.MapFallback(() => Problems.Result(Problems.From(HakoException.NotFound("No such endpoint; see /openapi/v1.json"))));
 
         app.Services.GetRequiredService<TemplateStore>().RemoveLeftovers();

@@ -23,6 +23,14 @@ public interface IUsageStore : IDisposable
     /// <summary>The aggregates of a series with <paramref name="from"/> ≤ bucket start &lt; <paramref name="to"/>, oldest first.</summary>
     IReadOnlyList<UsagePoint> ReadAggregates(string series, DateTimeOffset from, DateTimeOffset to);
 
+    /// <summary>
+    /// The bucket means of a few metrics for every series, each from its own start time (bucket
+    /// start ≥ <c>from</c>, or every stored bucket when the series is not in the dictionary) to the
+    /// newest: what the capacity planner reads, incrementally. Null where the metric was not recorded.
+    /// </summary>
+    IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double?[] Means)>> ReadMeans(
+        IReadOnlyList<UsageMetric> metrics, IReadOnlyDictionary<string, DateTimeOffset> from, DateTimeOffset defaultFrom);
+
     /// <summary>The start of the newest stored bucket of each series that has any.</summary>
     IReadOnlyDictionary<string, DateTimeOffset> LastAggregates();
 

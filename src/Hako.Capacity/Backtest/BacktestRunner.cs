@@ -13,7 +13,7 @@ namespace Hako.Capacity.Backtest;
 public static class BacktestRunner
 {
     public const string Usage =
-        "usage: backtest --trace DIR|FILE --format bitbrains|csv --per-node N[,N...] --train-days D " +
+        "usage: backtest --trace DIR|FILE --format bitbrains|hako|csv --per-node N[,N...] --train-days D " +
         "--epsilon E[,E...] [--sets K] [--seed S] [--rules RULE;RULE...] [--png FILE]";
 
     /// <summary>Runs the verb; returns the process exit code (0 ok, 2 bad arguments, 1 failure).</summary>
@@ -45,7 +45,7 @@ public static class BacktestRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            trace = parsed.Format == "bitbrains" ? BitbrainsTraceReader.Read(parsed.Trace) : CsvTraceReader.Read(parsed.Trace);
+            trace = ReadTrace(parsed.Trace, parsed.Format);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -115,6 +115,17 @@ public static class BacktestRunner
         return 0;
     }
 
+    /// <summary>
+    /// Reads a trace: <c>bitbrains</c> (a directory of GWA-T-12 files), <c>hako</c> (hakod's
+    /// <c>/v1/usage/export</c>) or <c>csv</c> (the same columns from anywhere).
+    /// </summary>
+    public static Trace ReadTrace(string path, string format) => format switch
+    {
+        "bitbrains" => BitbrainsTraceReader.Read(path),
+        "hako" or "csv" => CsvTraceReader.Read(path),
+        _ => throw new ArgumentException($"Trace format '{format}' is not known; use bitbrains, hako or csv.", nameof(format)),
+    };
+
     /// <summary>Node 0 of a result per resource: its whole combined series and the last rule's prediction.</summary>
     private static IEnumerable<AggregateView> Views(Trace trace, Arguments parsed, BacktestResult result)
     {
@@ -154,11 +165,12 @@ public static class BacktestRunner
 
     private static string Pct(double p) => (p * 100).ToString(p != 0 && p < 0.001 ? "0.000" : "0.00", CultureInfo.InvariantCulture) + "%";
 
-    internal sealed record Arguments(string Trace, string Format, IReadOnlyList<int> PerNode, double TrainDays,
+    /// <summary>The parsed verb: every option checked.</summary>
+    public sealed record Arguments(string Trace, string Format, IReadOnlyList<int> PerNode, double TrainDays,
         IReadOnlyList<double> Epsilons, int Sets, ulong Seed, IReadOnlyList<CapacityRule> Rules, string? Png);
 
     /// <summary>Parses every option and reports every problem at once.</summary>
-    internal static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out List<string> problems)
+    public static bool TryParse(IReadOnlyList<string> args, out Arguments parsed, out List<string> problems)
     {
         var found = new List<string>();
         problems = found;
@@ -205,9 +217,9 @@ public static class BacktestRunner
 
         var trace = Need("--trace");
         var format = values.GetValueOrDefault("--format", "bitbrains");
-        if (format is not ("bitbrains" or "csv"))
+        if (format is not ("bitbrains" or "hako" or "csv"))
         {
-            problems.Add($"--format '{format}' is not known; use bitbrains or csv.");
+            problems.Add($"--format '{format}' is not known; use bitbrains, hako or csv.");
         }
         var perNode = new List<int>();
         foreach (var s in Need("--per-node").Split(',', StringSplitOptions.RemoveEmptyEntries))

@@ -43,7 +43,8 @@ public static class CapacityPlanner
         {
             rows.Add(ResourceHeadroomFor(node, plan, policy, r));
         }
-        var limiting = rows.MinBy(x => x.More)!;
+        // Unchecked resources are reported but never limit the answer (all unchecked: the smallest anyway).
+        var limiting = rows.Where(x => policy.IsChecked(x.Resource)).MinBy(x => x.More) ?? rows.MinBy(x => x.More)!;
         return new HeadroomResult(plan.Name, limiting.More, limiting.Resource, rows);
     }
 
@@ -75,7 +76,7 @@ public static class CapacityPlanner
             var group = node.Group(plan, r);
             var withOne = node.WithNew(group, r, 1);
             var demandWith = policy.Rule.PredictDemand(withOne, eps);
-            var fits = guaranteesFit && demandWith <= h.Capacity;
+            var fits = guaranteesFit && (demandWith <= h.Capacity || !policy.IsChecked(r));
             var moreOfPlan = fits ? ResourceHeadroomFor(node, plan, policy, r).More : 0;
             verdicts.Add(new ResourceVerdict(r, fits, eps, h.Capacity, demandWith,
                 policy.Rule.OverloadProbability(withOne, h.Capacity),
@@ -224,11 +225,14 @@ public static class CapacityPlanner
             "Choose a smaller plan, another node, or a larger ε.";
     }
 
-    internal static string Name(CapacityResource r) => r == CapacityResource.Cpu ? "CPU" : "memory";
+    /// <summary>"CPU" or "memory", as messages name them.</summary>
+    public static string Name(CapacityResource r) => r == CapacityResource.Cpu ? "CPU" : "memory";
 
-    internal static string Percent(double p) => (p * 100).ToString(p < 0.001 ? "0.####" : "0.##", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A probability as messages show it: 1%, 0.1%, 0.0123%.</summary>
+    public static string Percent(double p) => (p * 100).ToString(p < 0.001 ? "0.####" : "0.##", CultureInfo.InvariantCulture) + "%";
 
-    internal static string Amount(CapacityResource r, double value) => r == CapacityResource.Cpu
+    /// <summary>An amount as messages show it: cores, or GiB for memory in bytes.</summary>
+    public static string Amount(CapacityResource r, double value) => r == CapacityResource.Cpu
         ? value.ToString("0.##", CultureInfo.InvariantCulture) + " cores"
         : (value / (1024.0 * 1024 * 1024)).ToString("0.##", CultureInfo.InvariantCulture) + " GiB";
 }

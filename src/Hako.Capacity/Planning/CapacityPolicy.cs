@@ -14,5 +14,15 @@ public sealed record CapacityPolicy
     /// <summary>Headroom searches stop here (a plan with tiny limits could otherwise fit "millions").</summary>
     public int MaxHeadroom { get; init; } = 10_000;
 
+    /// <summary>
+    /// Resources that admission and headroom hold to ε. Others are still reported (demand,
+    /// probability) but never refuse and never limit "K more": hakod leaves CPU out unless the
+    /// operator sets a CPU overcommit ratio, because CPU is shared by weight and an overloaded CPU
+    /// slows containers down instead of killing them.
+    /// </summary>
+    public IReadOnlyList<CapacityResource> Checked { get; init; } = ResourceVector.All;
+
+    public bool IsChecked(CapacityResource resource) => Checked.Contains(resource);
+
     public static CapacityPolicy Default { get; } = new();
 }

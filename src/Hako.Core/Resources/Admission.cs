@@ -75,13 +75,15 @@ public sealed record AdmissionDecision(IReadOnlyList<AdmissionRefusal> Refusals)
 {
     public bool Accepted => Refusals.Count == 0;
 
+    /// <param name="note">Appended to the message in parentheses (e.g. why the ratios decided and not the capacity planner).</param>
     /// <exception cref="HakoException">InsufficientResources, listing every refused resource.</exception>
-    public void ThrowIfRefused(string candidate)
+    public void ThrowIfRefused(string candidate, string? note = null)
     {
         if (!Accepted)
         {
             throw new HakoException(ErrorCode.InsufficientResources,
-                $"'{candidate}' does not fit on this node: {string.Join("; ", Refusals.Select(r => r.Message))}",
+                $"'{candidate}' does not fit on this node: {string.Join("; ", Refusals.Select(r => r.Message))}" +
+                (string.IsNullOrEmpty(note) ? "" : $" ({note})"),
                 Refusals.Select(r => r.Message).ToList());
         }
     }

@@ -99,7 +99,7 @@ public sealed partial class ContainerService
                     errors.Count == 1 ? errors[0] : $"{errors.Count} problems with the request: {string.Join("; ", errors)}", errors);
             }
 
-            Admit(all, req.Name, resolved!.Value.Plan);
+            Admit(all, req.Name, req.Plan, resolved!.Value.Plan, exists: false);
 
             record = new ContainerRecord
             {

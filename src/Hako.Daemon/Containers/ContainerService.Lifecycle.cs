@@ -25,7 +25,7 @@ public sealed partial class ContainerService
     /// the node as it is now (its RAM, reserve or ratios may have changed since the container was created).
     /// </summary>
     public void CheckStartAdmission(ContainerRecord r) =>
-        Admit([.. store.ListContainers().Where(c => c.Name != r.Name && c.Status == RecordStatus.Ready && IsRunning(c.Name))], r.Name, Effective(r));
+        Admit([.. store.ListContainers().Where(c => c.Name != r.Name && c.Status == RecordStatus.Ready && IsRunning(c.Name))], r.Name, r.PlanName, Effective(r), exists: true);
 
     private async Task StartCoreAsync(string name, CancellationToken ct)
     {

@@ -9,11 +9,7 @@ namespace Hako.Daemon.Containers;
 public sealed partial class ContainerService
 {
     /// <summary>The container's effective plan: its plan (or the defaults) with its explicit settings applied.</summary>
-    public Plan Effective(ContainerRecord r)
-    {
-        var basePlan = plans.TryResolve(r.PlanName ?? PlanCatalog.DefaultName) ?? PlanCatalog.Default;
-        return PlanCodec.Apply(basePlan, r.Overrides);
-    }
+    public Plan Effective(ContainerRecord r) => plans.Effective(r);
 
     /// <summary>
     /// Applies the overrides to the plan and checks the result: the plan's own rules (vzcfgvalidate in ubc mode,
@@ -94,10 +90,30 @@ public sealed partial class ContainerService
         return null;
     }
 
-    /// <summary>Admission: guarantees never oversold; best-effort limits up to the operator's overcommit ratio.</summary>
-    private void Admit(IReadOnlyList<ContainerRecord> existing, string name, Plan candidate)
+    /// <summary>
+    /// Admission. Guarantees are never oversold, and disk quotas stay within their overcommit ratio. Best-effort
+    /// memory (and CPU, when an --overcommit-cpu ratio is set) is held to ε by the capacity planner once the node
+    /// has --capacity-min-history of usage history; before that, by the overcommit ratios. <paramref name="exists"/>:
+    /// the container is already in the state (start, set), so the planner judges it as if it were new.
+    /// </summary>
+    private void Admit(IReadOnlyList<ContainerRecord> existing, string name, string? planName, Plan candidate, bool exists)
     {
-        var decision = Admission.Check(plans.Node(), existing.Select(c => Effective(c).ToCommitment(c.Name)), candidate.ToCommitment(name));
-        decision.ThrowIfRefused(name);
+        var node = plans.Node();
+        var exclude = exists ? name : null;
+        var (statistical, detail) = candidate.Kind == PlanKind.BestEffort
+            ? capacity.AdmissionMode(capacity.Current(exclude))
+            : (false, "");
+        if (statistical)
+        {
+            // The planner replaces the limit ratios for the resources it knows; guarantees and disk still count.
+            node = node with { Ratios = node.Ratios with { Memory = double.PositiveInfinity, Cpu = double.PositiveInfinity } };
+        }
+
+        var decision = Admission.Check(node, existing.Select(c => Effective(c).ToCommitment(c.Name)), candidate.ToCommitment(name));
+        decision.ThrowIfRefused(name, candidate.Kind == PlanKind.BestEffort && !statistical ? detail : null);
+        if (statistical)
+        {
+            capacity.Admit(name, planName, candidate, exclude);
+        }
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class ContainerService
             throw new HakoException(ErrorCode.InvalidArgument, string.Join("; ", errors), errors);
         }
 
-        Admit(store.ListContainers().Where(c => c.Name != name).ToList(), name, resolved!.Value.Plan);
+        Admit(store.ListContainers().Where(c => c.Name != name).ToList(), name, planName, resolved!.Value.Plan, exists: true);
 
         var updated = r with
         {

@@ -26,6 +26,7 @@ public sealed partial class ContainerService(
     PrivateArea storage,
     TemplateStore templates,
     Resources.PlanCatalog plans,
+    Capacity.CapacityService capacity,
     ContainerLocks locks,
     TimeProvider time,
     ILogger<ContainerService> log)

@@ -41,6 +41,16 @@ public sealed class HakodOptions
     /// <summary>How long aggregates are kept.</summary>
     public string HistoryKeep { get; set; } = "30d";
 
+    /// <summary>Target overload probability of best-effort admission and `hako capacity` (share of 5-minute buckets).</summary>
+    public double CapacityEpsilon { get; set; } = 0.01;
+    /// <summary>How much usage history the capacity planner reads.</summary>
+    public string CapacityWindow { get; set; } = "30d";
+    /// <summary>Below this much history, best-effort admission uses the overcommit ratios instead of the planner.</summary>
+    public string CapacityMinHistory { get; set; } = "1d";
+
+    public TimeSpan CapacityWindowSpan => Core.Units.Duration.Parse(CapacityWindow, "--capacity-window");
+    public TimeSpan CapacityMinHistorySpan => Core.Units.Duration.Parse(CapacityMinHistory, "--capacity-min-history");
+
     public TimeSpan SampleIntervalSpan => Core.Units.Duration.Parse(SampleInterval, "--sample-interval");
     public TimeSpan HistoryRawSpan => Core.Units.Duration.Parse(HistoryRaw, "--history-raw");
     public TimeSpan HistoryBucketSpan => Core.Units.Duration.Parse(HistoryBucket, "--history-bucket");
@@ -68,6 +78,11 @@ public sealed class HakodOptions
           --history-raw D      keep raw samples this long (default 24h)
           --history-bucket D   then keep aggregates (mean, max, p95) per bucket of D (default 5m)
           --history-keep D     for this long (default 30d)
+          --capacity-epsilon E      accepted overload probability of best-effort admission and
+                                    `hako capacity` (default 0.01 = 1% of 5-minute buckets)
+          --capacity-window D       usage history the capacity planner reads (default 30d)
+          --capacity-min-history D  below this much history, best-effort admission uses the
+                                    overcommit ratios instead of the planner (default 1d)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -89,7 +104,8 @@ public sealed class HakodOptions
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
-                    or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep":
+                    or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
+                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -154,6 +170,8 @@ public sealed class HakodOptions
         Set("--history-raw", v => o.HistoryRaw = v);
         Set("--history-bucket", v => o.HistoryBucket = v);
         Set("--history-keep", v => o.HistoryKeep = v);
+        Set("--capacity-window", v => o.CapacityWindow = v);
+        Set("--capacity-min-history", v => o.CapacityMinHistory = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -177,6 +195,7 @@ public sealed class HakodOptions
         Number("--overcommit-memory", v => o.OvercommitMemory = v);
         Number("--overcommit-cpu", v => o.OvercommitCpu = v);
         Number("--overcommit-disk", v => o.OvercommitDisk = v);
+        Number("--capacity-epsilon", v => o.CapacityEpsilon = v);
         if (flags.ContainsKey("--nat"))
         {
             o.Nat = true;
@@ -251,6 +270,11 @@ public sealed class HakodOptions
             yield return error;
         }
 
+        foreach (var error in ValidateCapacity())
+        {
+            yield return error;
+        }
+
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))
         {
             yield return $"--listen '{Listen}' is not HOST:PORT; use e.g. 127.0.0.1:8443";
@@ -290,6 +314,27 @@ public sealed class HakodOptions
         if (keep < raw)
         {
             yield return $"--history-keep {HistoryKeep} must be at least --history-raw {HistoryRaw}";
+        }
+    }
+
+    private IEnumerable<string> ValidateCapacity()
+    {
+        if (CapacityEpsilon is not (> 0 and < 1))
+        {
+            yield return $"--capacity-epsilon {CapacityEpsilon} must be a probability strictly between 0 and 1, e.g. 0.01";
+        }
+
+        if (!Core.Units.Duration.TryParse(CapacityWindow, out var window) || window <= TimeSpan.Zero)
+        {
+            yield return $"--capacity-window '{CapacityWindow}' is not a duration; use e.g. 30d";
+        }
+        else if (!Core.Units.Duration.TryParse(CapacityMinHistory, out var min) || min < TimeSpan.Zero)
+        {
+            yield return $"--capacity-min-history '{CapacityMinHistory}' is not a duration; use e.g. 1d (0 = always use the planner)";
+        }
+        else if (min > window)
+        {
+            yield return $"--capacity-min-history {CapacityMinHistory} is longer than --capacity-window {CapacityWindow}; the planner would never have enough";
         }
     }
 

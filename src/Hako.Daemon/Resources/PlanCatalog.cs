@@ -53,6 +53,10 @@ public sealed class PlanCatalog(IStateStore store, HakodOptions options, NodePat
         return PlanCodec.Apply(basePlan with { Name = stored.Name }, stored.Flags);
     }
 
+    /// <summary>A container's effective plan: its plan (or the defaults) with its explicit settings applied.</summary>
+    public Plan Effective(Core.Containers.ContainerRecord r) =>
+        PlanCodec.Apply(TryResolve(r.PlanName ?? DefaultName) ?? Default, r.Overrides);
+
     public IReadOnlyList<(Plan Plan, bool BuiltIn)> List() =>
         [(Default, true), .. BuiltInPlans.All.Select(p => (p, true)), .. store.ListPlans().Select(p => (TryResolve(p.Name)!, false))];
 

@@ -161,6 +161,53 @@ public sealed class SqliteUsageStore : IUsageStore
         }
     }
 
+    public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double?[] Means)>> ReadMeans(
+        IReadOnlyList<UsageMetric> metrics, IReadOnlyDictionary<string, DateTimeOffset> from, DateTimeOffset defaultFrom)
+    {
+        lock (_lock)
+        {
+            var series = new List<(long Id, string Name)>();
+            using (var list = _db.CreateCommand())
+            {
+                list.CommandText = "SELECT id, name FROM usage_series";
+                using var r = list.ExecuteReader();
+                while (r.Read())
+                {
+                    series.Add((r.GetInt64(0), r.GetString(1)));
+                }
+            }
+
+            // One range scan of the primary key (series, t) per series: cheap when only new buckets are asked.
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = $"SELECT t, {string.Join(", ", metrics.Select(m => UsageMetrics.Info(m).Column + "_mean"))} FROM usage_agg WHERE series = $s AND t >= $from ORDER BY t";
+            var id = cmd.Parameters.Add("$s", SqliteType.Integer);
+            var since = cmd.Parameters.Add("$from", SqliteType.Integer);
+            cmd.Prepare();
+            var result = new Dictionary<string, IReadOnlyList<(DateTimeOffset, double?[])>>(StringComparer.Ordinal);
+            foreach (var (seriesId, name) in series)
+            {
+                id.Value = seriesId;
+                since.Value = from.GetValueOrDefault(name, defaultFrom).ToUnixTimeMilliseconds();
+                using var r = cmd.ExecuteReader();
+                var rows = new List<(DateTimeOffset, double?[])>();
+                while (r.Read())
+                {
+                    var means = new double?[metrics.Count];
+                    for (var m = 0; m < means.Length; m++)
+                    {
+                        means[m] = r.IsDBNull(m + 1) ? null : r.GetInt64(m + 1) / AggregateScale;
+                    }
+
+                    rows.Add((DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), means));
+                }
+
+                result[name] = rows;
+            }
+
+            return result;
+        }
+    }
+
     public IReadOnlyDictionary<string, DateTimeOffset> LastAggregates() =>
         PerSeries("SELECT s.name, max(a.t) FROM usage_agg a JOIN usage_series s ON s.id = a.series GROUP BY a.series");
 
