@@ -11,6 +11,7 @@ namespace Hako.Cli.Commands;
 internal sealed class TopCommand : HakoCommand
 {
     private static readonly TimeSpan MinDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DefaultDelay = TimeSpan.FromSeconds(2);
 
     private readonly Option<string> _sort = new("--sort")
     {
@@ -19,11 +20,10 @@ internal sealed class TopCommand : HakoCommand
         DefaultValueFactory = _ => "cpu",
     };
 
-    private readonly Option<TimeSpan> _delay = new("--delay", "-d")
+    private readonly Option<TimeSpan?> _delay = new("--delay", "-d")
     {
-        Description = "Time between refreshes: 2s, 500ms, 1m",
+        Description = "Time between refreshes: 2s (the default), 500ms, 1m",
         HelpName = "TIME",
-        DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
         CustomParser = result => ParseDelay(result.Tokens[0].Value) ?? ReportBadDelay(result),
     };
 
@@ -75,7 +75,7 @@ internal sealed class TopCommand : HakoCommand
             return ExitCodes.Ok;
         }
 
-        await RunFullScreenAsync(cli, memory, sort, parseResult.GetValue(_delay), cancellationToken).ConfigureAwait(false);
+        await RunFullScreenAsync(cli, memory, sort, parseResult.GetValue(_delay) ?? DefaultDelay, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 
@@ -127,9 +127,9 @@ internal sealed class TopCommand : HakoCommand
         }
     }
 
-    private static TimeSpan ReportBadDelay(System.CommandLine.Parsing.ArgumentResult result)
+    private static TimeSpan? ReportBadDelay(System.CommandLine.Parsing.ArgumentResult result)
     {
         result.AddError($"--delay '{result.Tokens[0].Value}' is not a time of at least 200ms; use e.g. 2s, 500ms or 1m");
-        return default;
+        return null;
     }
 }
