@@ -106,12 +106,16 @@ internal static class TerminalChart
         return (low, top);
     }
 
-    /// <summary>The smallest 1, 2, 2.5 or 5 × 10ⁿ (or × 1024ⁿ for bytes, so labels read 512M, 2G) at or above <paramref name="value"/>.</summary>
+    /// <summary>
+    /// The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above <paramref name="value"/>; for bytes a power of two
+    /// × 1024ⁿ, so the labels read 512M, 1G rather than 1000K.
+    /// </summary>
     internal static double RoundUp(double value, bool binary)
     {
         var radix = binary ? 1024.0 : 10.0;
         var unit = Math.Pow(radix, Math.Floor(Math.Log(value) / Math.Log(radix)));
-        foreach (var step in (double[])[1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000])
+        double[] steps = binary ? [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] : [1, 2, 2.5, 5];
+        foreach (var step in steps)
         {
             if (step * unit >= value * (1 - 1e-12))
             {
