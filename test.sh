@@ -11,6 +11,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 ./scripts/deps.sh
+# Test-only: the usage tests drive `hako top` in a real terminal (tmux).
+if ! dpkg-query -W -f='${Status}' tmux 2>/dev/null | grep -q "install ok installed"; then
+  echo "hako: installing tmux (tests only)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tmux >/dev/null
+fi
 dotnet restore Hako.sln --verbosity quiet
 dotnet build Hako.sln --no-restore -c Release --verbosity quiet -nologo
 
