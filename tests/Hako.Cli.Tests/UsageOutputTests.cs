@@ -112,8 +112,8 @@ public sealed class UsageOutputTests
         Assert.Equal("sorted by cpu", lines[1]);
         Assert.Equal(
             [
-                "NAME  CPU%   CPULIM  MEM/LIMIT  MEM%  SWAP  DISK/LIMIT  IO R/W     NET RX/TX  PROCS  OOM/HITS",
-                "web1  52.3%  200%    128M/256M  50%   0     5M/2G       2M/s/1M/s  1K/s/0     7      1/17",
+                "NAME  CPU%   CPULIM  MEM/LIMIT  MEM%  SWAP  DISK/LIMIT  IO R/W B/s  NET RX/TX B/s  PROCS  OOM/HITS",
+                "web1  52.3%  200%    128M/256M  50%   0     5M/2G       2M/1M       1K/0           7      1/17",
             ],
             lines.Skip(3));
     }

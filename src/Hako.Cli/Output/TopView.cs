@@ -79,7 +79,7 @@ internal static class TopView
             "",
         };
 
-        var table = new TextTable("NAME", "CPU%", "CPULIM", "MEM/LIMIT", "MEM%", "SWAP", "DISK/LIMIT", "IO R/W", "NET RX/TX", "PROCS", "OOM/HITS");
+        var table = new TextTable("NAME", "CPU%", "CPULIM", "MEM/LIMIT", "MEM%", "SWAP", "DISK/LIMIT", "IO R/W B/s", "NET RX/TX B/s", "PROCS", "OOM/HITS");
         foreach (var row in Sort(usage.Containers, sort))
         {
             table.AddRow(
@@ -90,8 +90,8 @@ internal static class TopView
                 UsageUnits.Share(Value(row, "memory"), Limit(row, "memory")),
                 Sizes.Format((long)Value(row, "swap")),
                 Sizes.UsedOfLimit(row.Values.TryGetValue("disk", out var disk) ? (long)disk : null, LimitBytes(row, "disk")),
-                UsageUnits.Rate(Value(row, "io_read_bytes")) + "/" + UsageUnits.Rate(Value(row, "io_write_bytes")),
-                UsageUnits.Rate(Value(row, "net_rx_bytes")) + "/" + UsageUnits.Rate(Value(row, "net_tx_bytes")),
+                Sizes.Format((long)Value(row, "io_read_bytes")) + "/" + Sizes.Format((long)Value(row, "io_write_bytes")),
+                Sizes.Format((long)Value(row, "net_rx_bytes")) + "/" + Sizes.Format((long)Value(row, "net_tx_bytes")),
                 UsageUnits.Count(Value(row, "processes")),
                 UsageUnits.Count(Total(row, "oom_kills")) + "/" + UsageUnits.Count(Total(row, "limit_hits")));
         }

@@ -27,7 +27,7 @@ internal static class UsageUnits
     };
 
     /// <summary>Bytes per second: "0", "512/s", "1.5M/s".</summary>
-    public static string Rate(double bytesPerSecond)
+    private static string Rate(double bytesPerSecond)
     {
         var bytes = ToLong(bytesPerSecond);
         return bytes == 0 ? "0" : Sizes.Format(bytes) + "/s";

@@ -8,8 +8,13 @@ internal static class Paths
     /// <summary>hakod.dll built in the same configuration as this test assembly (test.sh builds the whole solution).</summary>
     public static string Hakod => Built(Path.Combine("src", "Hako.Daemon"), "hakod.dll");
 
-    /// <summary>The hako CLI's hako.dll, built like hakod; run it with `dotnet`.</summary>
-    public static string Cli => Built(Path.Combine("src", "Hako.Cli"), "hako.dll");
+    /// <summary>
+    /// How to run the hako CLI: $HAKO_TEST_CLI (e.g. the Native AOT build, out/hako) if set, else
+    /// `dotnet hako.dll` built like hakod.
+    /// </summary>
+    public static string[] Cli => Environment.GetEnvironmentVariable("HAKO_TEST_CLI") is { Length: > 0 } cli
+        ? [cli]
+        : ["dotnet", Built(Path.Combine("src", "Hako.Cli"), "hako.dll")];
 
     private static string Built(string project, string file)
     {

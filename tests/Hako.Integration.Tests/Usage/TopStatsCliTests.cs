@@ -60,33 +60,51 @@ public sealed class TopStatsCliTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A tmux server of our own (-L), so parallel tests and a user's tmux never meet.
         _tmuxSocket = "hako-" + _node.Tag;
-        var exitFile = Path.Combine(_node.DataDir, "top.exit");
-        var command = $"dotnet '{Paths.Cli}' top --socket '{_node.Socket}' --delay 1s; echo EXIT=$? > '{exitFile}'; sleep 300";
-        var started = await RunAsync(Tmux, ["-L", _tmuxSocket, "new-session", "-d", "-s", "top", "-x", "200", "-y", "50", command]);
-        Assert.True(started.ExitCode == 0, "tmux new-session: " + started.Output);
+        var exitFile = await StartTopAsync("top");
 
         var busy = new Regex(@"^busy1\s+(\d+(\.\d)?)%", RegexOptions.Multiline);
-        var screen = await WaitForScreenAsync(s => busy.Match(s) is { Success: true } m && double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        var screen = await WaitForScreenAsync("top", s => busy.Match(s) is { Success: true } m && double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.Contains("sorted by cpu", screen, StringComparison.Ordinal);
         Assert.Contains("q quit", screen, StringComparison.Ordinal);
         Assert.Equal("1", await TmuxAsync("display-message", "-p", "-t", "top", "#{alternate_on}"));
 
         await TmuxAsync("send-keys", "-t", "top", "m");
-        await WaitForScreenAsync(s => s.Contains("sorted by memory", StringComparison.Ordinal));
+        await WaitForScreenAsync("top", s => s.Contains("sorted by memory", StringComparison.Ordinal));
         await TmuxAsync("send-keys", "-t", "top", "c");
-        await WaitForScreenAsync(s => s.Contains("sorted by cpu", StringComparison.Ordinal));
+        await WaitForScreenAsync("top", s => s.Contains("sorted by cpu", StringComparison.Ordinal));
         await TmuxAsync("send-keys", "-t", "top", "q");
+        await AssertEndedCleanlyAsync("top", exitFile);
 
+        // Ctrl-C is read as a key while top runs: the same clean exit.
+        var interrupted = await StartTopAsync("top-ctrl-c");
+        await WaitForScreenAsync("top-ctrl-c", s => s.Contains("busy1", StringComparison.Ordinal));
+        await TmuxAsync("send-keys", "-t", "top-ctrl-c", "C-c");
+        await AssertEndedCleanlyAsync("top-ctrl-c", interrupted);
+    }
+
+    /// <summary>`hako top` in a new 200×50 tmux session; the shell then writes its exit code to the returned file and stays, so the screen can be checked.</summary>
+    private async Task<string> StartTopAsync(string session)
+    {
+        var exitFile = Path.Combine(_node.DataDir, session + ".exit");
+        var command = $"{string.Join(' ', Paths.Cli.Select(a => $"'{a}'"))} top --socket '{_node.Socket}' --delay 1s; echo EXIT=$? > '{exitFile}'; sleep 300";
+        var started = await RunAsync(Tmux, ["-L", _tmuxSocket!, "new-session", "-d", "-s", session, "-x", "200", "-y", "50", command]);
+        Assert.True(started.ExitCode == 0, "tmux new-session: " + started.Output);
+        return exitFile;
+    }
+
+    /// <summary>hako top exited 0 and left the terminal on the main screen with the cursor shown.</summary>
+    private async Task AssertEndedCleanlyAsync(string session, string exitFile)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!File.Exists(exitFile) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        Assert.True(File.Exists(exitFile), "hako top did not end on q:\n" + await TmuxAsync("capture-pane", "-p", "-t", "top"));
+        Assert.True(File.Exists(exitFile), "hako top did not end:\n" + await TmuxAsync("capture-pane", "-p", "-t", session));
         Assert.Equal("EXIT=0", (await File.ReadAllTextAsync(exitFile)).Trim());
-        Assert.Equal("0", await TmuxAsync("display-message", "-p", "-t", "top", "#{alternate_on}"));
-        Assert.Equal("1", await TmuxAsync("display-message", "-p", "-t", "top", "#{cursor_flag}"));
+        Assert.Equal("0", await TmuxAsync("display-message", "-p", "-t", session, "#{alternate_on}"));
+        Assert.Equal("1", await TmuxAsync("display-message", "-p", "-t", session, "#{cursor_flag}"));
     }
 
     [SkippableFact]
@@ -138,13 +156,13 @@ public sealed class TopStatsCliTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private async Task<string> WaitForScreenAsync(Func<string, bool> condition)
+    private async Task<string> WaitForScreenAsync(string session, Func<string, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var screen = "";
         while (DateTime.UtcNow < deadline)
         {
-            screen = await TmuxAsync("capture-pane", "-p", "-t", "top");
+            screen = await TmuxAsync("capture-pane", "-p", "-t", session);
             if (condition(screen))
             {
                 return screen;
@@ -165,7 +183,7 @@ public sealed class TopStatsCliTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output)> HakoAsync(params string[] args) =>
-        RunAsync("dotnet", [Paths.Cli, .. args, "--socket", _node.Socket], ("COLUMNS", "120"));
+        RunAsync(Paths.Cli[0], [.. Paths.Cli[1..], .. args, "--socket", _node.Socket], ("COLUMNS", "120"));
 
     /// <summary>Runs a program (arguments as a list) and returns its exit code and stdout (stderr appended when it fails).</summary>
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, params (string Name, string Value)[] environment)
