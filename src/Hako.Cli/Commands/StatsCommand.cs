@@ -23,7 +23,7 @@ internal sealed class StatsCommand : HakoCommand
     private readonly Option<string?> _until = new("--until") { Description = "End, like --since (default: now)", HelpName = "TIME" };
     private readonly Option<string?> _resource = new("--resource", "-r") { Description = "Only this group of metrics (default chart: cpu and memory)", HelpName = "GROUP" };
     private readonly Option<bool> _csv = new("--csv") { Description = "Print time,metric,unit,mean,max,p95 rows (RFC 4180) instead of charts" };
-    private readonly Option<int?> _points = new("--points") { Description = "Most points per metric (hakod merges to fit; default: the chart's width, 500 for --json/--csv)", HelpName = "N" };
+    private readonly Option<int?> _points = new("--points") { Description = "Most points per metric (hakod merges to fit; default: two per chart column, 500 for --json/--csv)", HelpName = "N" };
 
     public StatsCommand(CliEnvironment environment, GlobalOptions globals)
         : base("stats", "Show a container's (or the node's) recorded usage history as charts", environment, globals)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Hako.Cli.Output;
-using Hako.Client;
 using Hako.Contracts;
 
 namespace Hako.Cli.Commands;
