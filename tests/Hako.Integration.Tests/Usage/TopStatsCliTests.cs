@@ -72,6 +72,13 @@ public sealed class TopStatsCliTests(ITestOutputHelper output) : IAsyncLifetime
         await WaitForScreenAsync("top", s => s.Contains("sorted by memory", StringComparison.Ordinal));
         await TmuxAsync("send-keys", "-t", "top", "c");
         await WaitForScreenAsync("top", s => s.Contains("sorted by cpu", StringComparison.Ordinal));
+
+        // A smaller window: rows and lines are cut to fit, the legend stays on the last line, nothing crashes.
+        await TmuxAsync("resize-window", "-t", "top", "-x", "60", "-y", "4");
+        screen = await WaitForScreenAsync("top", s => s.Split('\n').Length == 4 && s.Split('\n')[^1].StartsWith("sort: c cpu", StringComparison.Ordinal));
+        Assert.All(screen.Split('\n'), l => Assert.True(l.Length <= 60, l));
+        Assert.Equal("1", await TmuxAsync("display-message", "-p", "-t", "top", "#{alternate_on}"));
+
         await TmuxAsync("send-keys", "-t", "top", "q");
         await AssertEndedCleanlyAsync("top", exitFile);
 
