@@ -28,6 +28,8 @@ internal static class HakoCli
         root.Subcommands.Add(new ValidateCommand(environment, globals));
         root.Subcommands.Add(new NodeCommand(environment, globals));
         root.Subcommands.Add(new CapacityCommand(environment, globals));
+        root.Subcommands.Add(new TopCommand(environment, globals));
+        root.Subcommands.Add(new StatsCommand(environment, globals));
         root.Subcommands.Add(OperationCommands.Create(environment, globals));
         root.Subcommands.Add(new VersionCommand(environment, globals));
         return root;

@@ -6,14 +6,21 @@ internal static class Paths
     public static string Repo { get; } = FindRepo();
 
     /// <summary>hakod.dll built in the same configuration as this test assembly (test.sh builds the whole solution).</summary>
-    public static string Hakod
+    public static string Hakod => Built(Path.Combine("src", "Hako.Daemon"), "hakod.dll");
+
+    /// <summary>
+    /// How to run the hako CLI: $HAKO_TEST_CLI (e.g. the Native AOT build, out/hako) if set, else
+    /// `dotnet hako.dll` built like hakod.
+    /// </summary>
+    public static string[] Cli => Environment.GetEnvironmentVariable("HAKO_TEST_CLI") is { Length: > 0 } cli
+        ? [cli]
+        : ["dotnet", Built(Path.Combine("src", "Hako.Cli"), "hako.dll")];
+
+    private static string Built(string project, string file)
     {
-        get
-        {
-            var config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var path = Path.Combine(Repo, "src", "Hako.Daemon", "bin", config, "net10.0", "hakod.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first (./test.sh does)");
-        }
+        var config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(Repo, project, "bin", config, "net10.0", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first (./test.sh does)");
     }
 
     private static string FindRepo()
