@@ -29,4 +29,6 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(BeancounterReport))]
 [JsonSerializable(typeof(List<BeancounterReport>))]
 [JsonSerializable(typeof(ValidationReport))]
+[JsonSerializable(typeof(EventInfo))]
+[JsonSerializable(typeof(List<EventInfo>))]
 public sealed partial class HakoJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ public sealed partial class ContainerService(
     TemplateStore templates,
     Resources.PlanCatalog plans,
     ContainerLocks locks,
+    Events.EventLog events,
     TimeProvider time,
     ILogger<ContainerService> log)
 {

@@ -32,10 +32,16 @@ public sealed class HakodOptions
     public double OvercommitDisk { get; set; } = 4.0;
     /// <summary>Seconds between polls of kernel counters for limit events.</summary>
     public int MonitorIntervalSeconds { get; set; } = 2;
+    /// <summary>How long events (hako events) are kept, e.g. 30d or 12h.</summary>
+    public string EventsRetention { get; set; } = "30d";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan EventsRetentionTime => Core.Units.Duration.TryParse(EventsRetention, out var d) ? d : TimeSpan.FromDays(30);
 
     public const string Usage = """
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
+                     [--events-retention DURATION]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
@@ -50,6 +56,8 @@ public sealed class HakodOptions
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
                              best-effort limits may add up to R x (capacity - reserve)
                              (default 2 / unchecked / 4; 'inf' = unchecked)
+          --events-retention DURATION
+                             how long hako events are kept, e.g. 12h, 30d, 8w (default 30d)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -70,7 +78,7 @@ public sealed class HakodOptions
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
-                    or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk":
+                    or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk" or "--events-retention":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -131,6 +139,7 @@ public sealed class HakodOptions
         Set("--node-name", v => o.NodeName = v);
         Set("--reserve-memory", v => o.ReserveMemory = v);
         Set("--reserve-disk", v => o.ReserveDisk = v);
+        Set("--events-retention", v => o.EventsRetention = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -221,6 +230,11 @@ public sealed class HakodOptions
         if (OvercommitMemory < 1 || OvercommitCpu < 1 || OvercommitDisk < 1)
         {
             yield return "overcommit ratios must be at least 1 (1 = never oversold)";
+        }
+
+        if (!Core.Units.Duration.TryParse(EventsRetention, out var retention) || retention <= TimeSpan.Zero)
+        {
+            yield return $"--events-retention '{EventsRetention}' is not a duration; use e.g. 12h, 30d or 8w";
         }
 
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))
