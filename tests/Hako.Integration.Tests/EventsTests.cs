@@ -155,6 +155,39 @@ public sealed class EventsTests(NodeFixture fx) : IClassFixture<NodeFixture>
     }
 
     [SkippableFact]
+    public async Task DiskPast90Percent_IsReportedNearlyFull_Once()
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        await Node.CreateAsync(new CreateContainerRequest { Name = "evdisk", Template = "busybox", Disk = "64M", Start = true });
+        var df = (await Node.ExecAsync("evdisk", "df", "-m", "/")).Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var fill = int.Parse(df[3], System.Globalization.CultureInfo.InvariantCulture) - 2; // leave ~2M of the available space
+
+        Assert.Equal(0, (await Node.ExecAsync("evdisk", "dd", "if=/dev/zero", "of=/root/fill", "bs=1M", $"count={fill}")).ExitCode);
+
+        var nearly = await WaitForEvent("evdisk", e => e.Type == "disk_nearly_full");
+        Assert.NotNull(nearly);
+        Assert.Equal(("resource", "diskspace"), (nearly!.Kind, nearly.Counter!));
+        await Task.Delay(4500);
+        Assert.Single(await EventsAsync("evdisk"), e => e.Type == "disk_nearly_full");
+        await Node.DestroyAsync("evdisk");
+    }
+
+    [SkippableFact]
+    public async Task StoppingHakod_EndsOpenStreams_WithoutWaitingForThem()
+    {
+        Skip.IfNot(HakodNode.CanRun(out var why), why);
+        await using var node = new HakodNode();
+        await node.StartAsync();
+        using var response = await node.Http.GetAsync("/v1/events/stream", HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        await node.StopDaemonAsync();
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"hakod took {sw.Elapsed} to stop with a stream open");
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [SkippableFact]
     public async Task BadQuery_IsRefusedWithEveryProblem()
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);
