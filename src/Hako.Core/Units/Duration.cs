@@ -48,10 +48,4 @@ public static class Duration
 
         throw HakoException.Invalid($"{what} '{text}' is neither a duration nor a time; use e.g. 30m, 1h, 7d or 2026-11-26T12:00:00Z");
     }
-
-    public static string Format(TimeSpan d) =>
-        d.TotalDays >= 1 && d.Ticks % TimeSpan.TicksPerDay == 0 ? $"{d.TotalDays:0}d"
-        : d.TotalHours >= 1 && d.Ticks % TimeSpan.TicksPerHour == 0 ? $"{d.TotalHours:0}h"
-        : d.TotalMinutes >= 1 && d.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{d.TotalMinutes:0}m"
-        : $"{d.TotalSeconds:0}s";
 }
