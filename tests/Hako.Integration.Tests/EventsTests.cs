@@ -15,10 +15,10 @@ public sealed class EventsTests(NodeFixture fx) : IClassFixture<NodeFixture>
     private async Task<List<EventInfo>> EventsAsync(string container) =>
         (await Node.Http.GetFromJsonAsync($"/v1/events?container={container}", HakoJsonContext.Default.ListEventInfo))!;
 
-    /// <summary>Polls until an event matching <paramref name="match"/> is stored (the limit monitor polls every 2 s).</summary>
+    /// <summary>Polls until an event matching <paramref name="match"/> is stored (limits every 2 s, beancounters every 10 s).</summary>
     private async Task<EventInfo?> WaitForEvent(string container, Func<EventInfo, bool> match)
     {
-        for (var i = 0; i < 75; i++)
+        for (var i = 0; i < 125; i++)
         {
             if ((await EventsAsync(container)).FirstOrDefault(match) is { } e)
             {
@@ -135,6 +135,24 @@ public sealed class EventsTests(NodeFixture fx) : IClassFixture<NodeFixture>
         await bomb.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { });
         await Node.DestroyAsync("evmem");
         await Node.DestroyAsync("evfork");
+    }
+
+    [SkippableFact]
+    public async Task AccountedBeancounterPastItsLimit_IsALimitHitNamedAfterIt()
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        await Node.CreateAsync(new CreateContainerRequest
+        {
+            Name = "evubc", Template = "busybox", Disk = "256M", Start = true,
+            Resources = new ResourceSettings { Mode = "ubc", Beancounters = new Dictionary<string, string> { ["numfile"] = "64:64" } },
+        });
+        // numfile is only accounted (the kernel has no such limit): 40 sleeps hold 3 files each, past 64.
+        await Node.ExecAsync("evubc", "sh", "-c", "for i in $(seq 40); do sleep 30 </dev/null >/dev/null 2>&1 & done");
+
+        var hit = await WaitForEvent("evubc", e => e is { Type: "limit_hit", Counter: "numfile" });
+        Assert.NotNull(hit);
+        Assert.Contains("limit 64", hit!.Detail, StringComparison.Ordinal);
+        await Node.DestroyAsync("evubc");
     }
 
     [SkippableFact]
