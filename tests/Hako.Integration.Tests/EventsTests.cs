@@ -75,6 +75,18 @@ public sealed class EventsTests(NodeFixture fx) : IClassFixture<NodeFixture>
     }
 
     [SkippableFact]
+    public async Task DestroyingARunningContainer_RecordsItsForcedStop()
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        await Node.CreateAsync(new CreateContainerRequest { Name = "ev3", Template = "busybox", Disk = "256M", Start = true });
+        await Node.DestroyAsync("ev3", force: true);
+
+        var events = await EventsAsync("ev3");
+        Assert.Equal(["created", "started", "stopped", "destroyed"], events.Select(e => e.Type));
+        Assert.StartsWith("forced", events[2].Detail, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Stream_DeliversLiveEvents_AndResumesAfterLastEventIdWithoutGapsOrDuplicates()
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);

@@ -81,7 +81,13 @@ public sealed partial class ContainerService
         var r = Require(name);
         // Mark first: if hakod dies halfway, reconcile finishes the destroy instead of leaving a husk.
         store.UpdateContainer(r with { Status = RecordStatus.Destroying });
+        var wasRunning = IsRunning(name);
         await RemoveArtifactsAsync(name);
+        if (wasRunning)
+        {
+            events.Publish(EventType.Stopped, name, "forced: init killed to destroy the container");
+        }
+
         store.DeleteContainer(name);
         Log.ContainerAction(log, name, "destroyed");
         events.Publish(EventType.Destroyed, name);
