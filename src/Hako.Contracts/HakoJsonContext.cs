@@ -33,4 +33,6 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(UsageHistory))]
 [JsonSerializable(typeof(CapacityInfo))]
 [JsonSerializable(typeof(CapacityBacktestInfo))]
+[JsonSerializable(typeof(EventInfo))]
+[JsonSerializable(typeof(List<EventInfo>))]
 public sealed partial class HakoJsonContext : JsonSerializerContext;

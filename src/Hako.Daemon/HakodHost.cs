@@ -68,6 +68,8 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<LxcDriver>();
         builder.Services.AddSingleton<PrivateArea>();
         builder.Services.AddSingleton<ContainerLocks>();
+        builder.Services.AddSingleton<Events.EventLog>();
+        builder.Services.AddHostedService<Events.EventPruner>();
         builder.Services.AddSingleton<Resources.PlanCatalog>();
         builder.Services.AddSingleton<Beancounters.BeancounterService>();
         builder.Services.AddSingleton(sp => new Linux.Beancounters.BeancounterProbe(sp.GetRequiredService<ICgroupDriver>()));
@@ -138,6 +140,7 @@ public sealed class HakodHost : IAsyncDisposable
         app.MapOperationsApi();
         app.MapUsageApi();
         app.MapCapacityApi();
+        app.MapEventsApi();
         app.MapFallback(() => Problems.Result(Problems.From(HakoException.NotFound("No such endpoint; see /openapi/v1.json"))));
 
         app.Services.GetRequiredService<TemplateStore>().RemoveLeftovers();

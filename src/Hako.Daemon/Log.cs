@@ -26,4 +26,16 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Warning, "Usage sampler: {Message}")]
     public static partial void SamplerError(ILogger log, string message);
+
+    [LoggerMessage(30, LogLevel.Debug, "Event {Type} on {Container} {Counter} {Detail}")]
+    public static partial void EventPublished(ILogger log, string container, string type, string counter, string detail);
+
+    [LoggerMessage(31, LogLevel.Warning, "Event stream subscriber fell {Queue} events behind; disconnected it (it resumes from the store)")]
+    public static partial void EventSubscriberDropped(ILogger log, int queue);
+
+    [LoggerMessage(32, LogLevel.Information, "Pruned {Count} events older than {Retention}")]
+    public static partial void EventsPruned(ILogger log, int count, string retention);
+
+    [LoggerMessage(33, LogLevel.Warning, "Event pruning failed: {Message}")]
+    public static partial void EventPruneFailed(ILogger log, string message);
 }

@@ -40,6 +40,30 @@ public interface IStateStore : IDisposable
 
     void DeletePlan(string name);
 
+    /// <summary>Appends an event; returns it with its id (ids only grow). The event's own id is ignored.</summary>
+    EventInfo AppendEvent(EventInfo e);
+
+    /// <summary>Stored events matching <paramref name="query"/>, oldest first.</summary>
+    IReadOnlyList<EventInfo> QueryEvents(EventQuery query);
+
+    /// <summary>The id of the newest stored event; 0 when there is none.</summary>
+    long LastEventId();
+
+    /// <summary>Deletes events older than <paramref name="cutoff"/>; returns how many.</summary>
+    int DeleteEventsBefore(DateTimeOffset cutoff);
+}
+
+/// <summary>
+/// A filter over stored events. With <see cref="AfterId"/> the first <see cref="Limit"/> events after it (to page
+/// forward); without it the newest <see cref="Limit"/>. Either way the result is oldest first.
+/// </summary>
+public sealed record EventQuery
+{
+    public string? Container { get; init; }
+    public string? Type { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    public long? AfterId { get; init; }
+    public int? Limit { get; init; }
 }
 
 /// <summary>An operator-defined plan as stored: the plan it derives from and the flags applied on top.</summary>

@@ -27,13 +27,16 @@ internal sealed class TestCli
         return this;
     }
 
-    public async Task<CliRun> RunAsync(params string[] args)
+    public Task<CliRun> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>Runs until done or until <paramref name="cancellationToken"/> fires (as Ctrl-C would end hako events --follow).</summary>
+    public async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var environment = new CliEnvironment(stdout, stderr, new StringReader(""), Terminal, InputIsRedirected: false,
             name => _variables.TryGetValue(name, out var value) ? value : null);
-        var exitCode = await HakoCli.RunAsync(args, environment);
+        var exitCode = await HakoCli.RunAsync(args, environment, cancellationToken);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 

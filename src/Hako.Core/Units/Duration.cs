@@ -14,7 +14,7 @@ public static class Duration
         }
 
         var t = text.Trim();
-        var unit = t[^1] switch
+        var unit = char.ToLowerInvariant(t[^1]) switch
         {
             's' => TimeSpan.FromSeconds(1),
             'm' => TimeSpan.FromMinutes(1),
@@ -38,6 +38,22 @@ public static class Duration
         ? v
         : throw new Errors.HakoException(Contracts.ErrorCode.InvalidArgument,
             $"{what} '{text}' is not a duration; use a number and a unit: 30s, 5m, 24h, 30d or 2w");
+
+    /// <summary>A point in time as a duration before <paramref name="now"/> (1h) or an ISO 8601 time (2026-11-26T12:00Z).</summary>
+    public static DateTimeOffset ParseSince(string text, DateTimeOffset now, string what)
+    {
+        if (TryParse(text, out var ago))
+        {
+            return now - ago;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at;
+        }
+
+        throw Errors.HakoException.Invalid($"{what} '{text}' is neither a duration nor a time; use e.g. 30m, 1h, 7d or 2026-11-26T12:00:00Z");
+    }
 
     /// <summary>The shortest exact form: 300 s → "5m", 86400 s → "1d", 90 s → "90s".</summary>
     public static string Format(TimeSpan span)

@@ -17,7 +17,7 @@ public static class CapacityApi
 
         app.MapGet("/v1/usage/export", async (HttpContext http, string? since, CapacityService capacity, TimeProvider time) =>
         {
-            var from = UsageQuery.ParseTime(since ?? "30d", time.GetUtcNow(), "since");
+            var from = Core.Units.Duration.ParseSince(since ?? "30d", time.GetUtcNow(), "since");
             http.Response.ContentType = "text/csv; charset=utf-8";
             await using var writer = new StreamWriter(http.Response.Body, leaveOpen: true);
             await capacity.ExportAsync(from, writer, http.RequestAborted);

@@ -35,8 +35,8 @@ public static class UsageApi
     private static IResult History(UsageQuery usage, TimeProvider time, string series, string? since, string? until, string? resource, int? points)
     {
         var now = time.GetUtcNow();
-        var from = UsageQuery.ParseTime(since ?? "1h", now, "since");
-        var to = until is null ? now : UsageQuery.ParseTime(until, now, "until");
+        var from = Core.Units.Duration.ParseSince(since ?? "1h", now, "since");
+        var to = until is null ? now : Core.Units.Duration.ParseSince(until, now, "until");
         return Results.Json(usage.History(series, from, to, resource, points ?? 500), HakoJsonContext.Default.UsageHistory);
     }
 }

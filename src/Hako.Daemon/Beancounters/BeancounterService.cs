@@ -14,7 +14,7 @@ namespace Hako.Daemon.Beancounters;
 /// the counters the kernel does not keep, so they survive hakod restarts.
 /// </summary>
 public sealed partial class BeancounterService(IStateStore store, ContainerService containers, ICgroupDriver cgroups,
-    Linux.Beancounters.BeancounterProbe probe)
+    Linux.Beancounters.BeancounterProbe probe, Events.EventLog events)
 {
     private const string MaxHeldKey = "ubc:maxheld:";
     private const string FailCntKey = "ubc:failcnt:";
@@ -133,6 +133,7 @@ public sealed partial class BeancounterService(IStateStore store, ContainerServi
                 if (over == 1 && wasOver == 0)
                 {
                     changes.Add((r.Name, FailCntKey + p.Name, Get(r.Name, FailCntKey + p.Name) + 1));
+                    events.Publish(EventType.LimitHit, r.Name, $"{p.Name} held {m.Held} reached its limit {limit} (accounted by hakod)", p.Name, 1);
                 }
 
                 if (over != wasOver)

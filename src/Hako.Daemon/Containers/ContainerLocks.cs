@@ -19,6 +19,9 @@ public sealed class ContainerLocks
         return new Releaser(this, name);
     }
 
+    /// <summary>True while a lifecycle action runs on the container (monitors then leave it alone).</summary>
+    public bool IsBusy(string name) => _held.ContainsKey(name);
+
     private sealed class Releaser(ContainerLocks owner, string name) : IDisposable
     {
         private int _done;

@@ -156,6 +156,7 @@ public sealed partial class ContainerService
         }
 
         Log.ContainerAction(log, name, "created");
+        events.Publish(EventType.Created, name, $"from template {record.Template}");
         if (start)
         {
             op.Report(80, "starting");

@@ -6,7 +6,8 @@ namespace Hako.Daemon.Containers;
 
 public sealed partial class ContainerService
 {
-    private static readonly string[] Counters = ["memory.failcnt", "oom_kill", "pids.max"];
+    /// <summary>Counters the monitor keeps per run; "exited" marks a run already reported as ended on its own.</summary>
+    private static readonly string[] Counters = ["memory.failcnt", "oom_kill", "pids.max", "exited"];
 
     public async Task StartAsync(string name, CancellationToken ct = default)
     {
@@ -27,7 +28,7 @@ public sealed partial class ContainerService
     public void CheckStartAdmission(ContainerRecord r) =>
         Admit([.. store.ListContainers().Where(c => c.Name != r.Name && c.Status == RecordStatus.Ready && IsRunning(c.Name))], r.Name, r.PlanName, Effective(r), exists: true);
 
-    private async Task StartCoreAsync(string name, CancellationToken ct)
+    private async Task StartCoreAsync(string name, CancellationToken ct, EventType published = EventType.Started, string? detail = null)
     {
         var r = Require(name);
         // Remount after a host reboot and rewrite the config from the database before every start.
@@ -41,6 +42,7 @@ public sealed partial class ContainerService
         await lxc.StartAsync(name, ct);
         store.UpdateContainer(r with { DesiredState = "running" });
         Log.ContainerAction(log, name, "started");
+        events.Publish(published, name, detail);
     }
 
     public async Task StopAsync(string name, bool force, int timeoutSeconds, CancellationToken ct = default)
@@ -49,13 +51,18 @@ public sealed partial class ContainerService
         await lxc.StopAsync(name, force, timeoutSeconds, ct);
         store.UpdateContainer(r with { DesiredState = "stopped" });
         Log.ContainerAction(log, name, force ? "killed" : "stopped");
+        events.Publish(EventType.Stopped, name, StopDetail(force, timeoutSeconds));
     }
+
+    private static string StopDetail(bool force, int timeoutSeconds) => force
+        ? "forced: init killed"
+        : $"clean: halt signal to init, killed if still running after {timeoutSeconds} s";
 
     public async Task RestartAsync(string name, bool force, int timeoutSeconds, CancellationToken ct = default)
     {
         Require(name);
         await lxc.StopAsync(name, force, timeoutSeconds, ct);
-        await StartCoreAsync(name, ct);
+        await StartCoreAsync(name, ct, EventType.Restarted, "stop " + StopDetail(force, timeoutSeconds));
     }
 
     /// <summary>Checks a destroy can go ahead before it is accepted: a running container needs --force.</summary>
@@ -74,9 +81,16 @@ public sealed partial class ContainerService
         var r = Require(name);
         // Mark first: if hakod dies halfway, reconcile finishes the destroy instead of leaving a husk.
         store.UpdateContainer(r with { Status = RecordStatus.Destroying });
+        var wasRunning = IsRunning(name);
         await RemoveArtifactsAsync(name);
+        if (wasRunning)
+        {
+            events.Publish(EventType.Stopped, name, "forced: init killed to destroy the container");
+        }
+
         store.DeleteContainer(name);
         Log.ContainerAction(log, name, "destroyed");
+        events.Publish(EventType.Destroyed, name);
     }
 
     public async Task<ExecResult> ExecAsync(string name, ExecRequest req, CancellationToken ct = default)

@@ -28,6 +28,7 @@ public sealed partial class ContainerService(
     Resources.PlanCatalog plans,
     Capacity.CapacityService capacity,
     ContainerLocks locks,
+    Events.EventLog events,
     TimeProvider time,
     ILogger<ContainerService> log)
 {

@@ -57,9 +57,16 @@ public sealed class HakodOptions
     public TimeSpan HistoryKeepSpan => Core.Units.Duration.Parse(HistoryKeep, "--history-keep");
     public State.UsageRetention Retention => new(SampleIntervalSpan, HistoryRawSpan, HistoryBucketSpan, HistoryKeepSpan);
 
+    /// <summary>How long events (hako events) are kept, e.g. 30d or 12h.</summary>
+    public string EventsRetention { get; set; } = "30d";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan EventsRetentionTime => Core.Units.Duration.TryParse(EventsRetention, out var d) ? d : TimeSpan.FromDays(30);
+
     public const string Usage = """
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
+                     [--events-retention DURATION]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
@@ -83,6 +90,8 @@ public sealed class HakodOptions
           --capacity-window D       usage history the capacity planner reads (default 30d)
           --capacity-min-history D  below this much history, best-effort admission uses the
                                     overcommit ratios instead of the planner (default 1d)
+          --events-retention DURATION
+                             how long hako events are kept, e.g. 12h, 30d, 8w (default 30d)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -105,7 +114,7 @@ public sealed class HakodOptions
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
                     or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
-                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history":
+                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -172,6 +181,7 @@ public sealed class HakodOptions
         Set("--history-keep", v => o.HistoryKeep = v);
         Set("--capacity-window", v => o.CapacityWindow = v);
         Set("--capacity-min-history", v => o.CapacityMinHistory = v);
+        Set("--events-retention", v => o.EventsRetention = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -273,6 +283,11 @@ public sealed class HakodOptions
         foreach (var error in ValidateCapacity())
         {
             yield return error;
+        }
+
+        if (!Core.Units.Duration.TryParse(EventsRetention, out var retention) || retention <= TimeSpan.Zero)
+        {
+            yield return $"--events-retention '{EventsRetention}' is not a duration; use e.g. 12h, 30d or 8w";
         }
 
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))

@@ -131,20 +131,6 @@ public sealed class UsageQuery(HakodOptions options, IUsageStore usage, UsageSam
         };
     }
 
-    /// <summary>"1h" (that long ago), or an ISO 8601 time such as 2026-11-26T10:00:00Z.</summary>
-    public static DateTimeOffset ParseTime(string text, DateTimeOffset now, string what)
-    {
-        if (Core.Units.Duration.TryParse(text, out var ago))
-        {
-            return now - ago;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t
-            : throw new HakoException(ErrorCode.InvalidArgument,
-                $"{what} '{text}' is neither a duration (30m, 24h, 7d) nor a time (2026-11-26T10:00:00Z)");
-    }
-
     private static Dictionary<string, double> Limits(ContainerRecord r)
     {
         var l = r.Limits;

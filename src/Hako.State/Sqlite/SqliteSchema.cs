@@ -126,5 +126,22 @@ internal static class SqliteSchema
             PRIMARY KEY (series, t)
         ) WITHOUT ROWID;
         """,
+
+        // 4: the event log (hako events): lifecycle and resource events, kept for --events-retention.
+        // time is ISO 8601 in UTC with 7 fractional digits, so text order is time order.
+        """
+        CREATE TABLE events (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            time      TEXT NOT NULL,
+            container TEXT,
+            kind      TEXT NOT NULL,
+            type      TEXT NOT NULL,
+            counter   TEXT,
+            count     INTEGER,
+            detail    TEXT
+        );
+        CREATE INDEX events_container_id ON events (container, id);
+        CREATE INDEX events_time ON events (time);
+        """,
     ];
 }

@@ -266,6 +266,100 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public EventInfo AppendEvent(EventInfo e)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO events (time, container, kind, type, counter, count, detail)
+                VALUES ($t, $c, $kind, $type, $counter, $count, $detail) RETURNING id
+                """;
+            cmd.Parameters.AddWithValue("$t", Utc(e.Time));
+            cmd.Parameters.AddWithValue("$c", (object?)e.Container ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$kind", e.Kind);
+            cmd.Parameters.AddWithValue("$type", e.Type);
+            cmd.Parameters.AddWithValue("$counter", (object?)e.Counter ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$count", (object?)e.Count ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$detail", (object?)e.Detail ?? DBNull.Value);
+            return e with { Id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) };
+        }
+    }
+
+    public IReadOnlyList<EventInfo> QueryEvents(EventQuery query)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            var where = new List<string>();
+            void Filter(string sql, string parameter, object? value)
+            {
+                if (value is not null)
+                {
+                    where.Add(sql);
+                    cmd.Parameters.AddWithValue(parameter, value);
+                }
+            }
+
+            Filter("container = $c", "$c", query.Container);
+            Filter("type = $type", "$type", query.Type);
+            Filter("time >= $since", "$since", query.Since is { } since ? Utc(since) : null);
+            Filter("id > $after", "$after", query.AfterId);
+            // Newest N unless paging forward from an id; flipped back to oldest first below.
+            var newestFirst = query.AfterId is null && query.Limit is not null;
+            cmd.CommandText = $"""
+                SELECT id, time, container, kind, type, counter, count, detail FROM events
+                {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+                ORDER BY id {(newestFirst ? "DESC" : "ASC")} {(query.Limit is { } n ? $"LIMIT {n}" : "")}
+                """;
+            using var r = cmd.ExecuteReader();
+            var list = new List<EventInfo>();
+            while (r.Read())
+            {
+                list.Add(new EventInfo
+                {
+                    Id = r.GetInt64(0),
+                    Time = DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture),
+                    Container = r.IsDBNull(2) ? null : r.GetString(2),
+                    Kind = r.GetString(3),
+                    Type = r.GetString(4),
+                    Counter = r.IsDBNull(5) ? null : r.GetString(5),
+                    Count = r.IsDBNull(6) ? null : r.GetInt64(6),
+                    Detail = r.IsDBNull(7) ? null : r.GetString(7),
+                });
+            }
+
+            if (newestFirst)
+            {
+                list.Reverse();
+            }
+
+            return list;
+        }
+    }
+
+    public long LastEventId()
+    {
+        lock (_lock)
+        {
+            return Convert.ToInt64(Scalar("SELECT coalesce(max(id), 0) FROM events"), CultureInfo.InvariantCulture);
+        }
+    }
+
+    public int DeleteEventsBefore(DateTimeOffset cutoff)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "DELETE FROM events WHERE time < $t";
+            cmd.Parameters.AddWithValue("$t", Utc(cutoff));
+            return cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Event times are stored in UTC with a fixed width, so comparing the text compares the times.</summary>
+    private static string Utc(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
     public void Dispose() => _db.Dispose();
 
     private static void Bind(SqliteCommand cmd, ContainerRecord r)

@@ -207,7 +207,7 @@ public sealed class UsageSamplingTests(UsageFixture fx) : IClassFixture<UsageFix
         var badResource = await HakodNode.ProblemAsync(await Node.Http.GetAsync("/v1/node/stats?resource=gpu"));
         Assert.Contains("cpu, memory, disk, io, net", badResource.Detail);
         var badSince = await HakodNode.ProblemAsync(await Node.Http.GetAsync("/v1/node/stats?since=yesterday"));
-        Assert.Contains("30m, 24h, 7d", badSince.Detail);
+        Assert.Contains("30m, 1h, 7d", badSince.Detail);
         var node = (await Node.Http.GetFromJsonAsync("/v1/node/stats?since=30s", HakoJsonContext.Default.UsageHistory))!;
         Assert.Equal("@node", node.Series);
         Assert.Contains(node.Metrics, m => m.Metric == "load1");
