@@ -69,5 +69,20 @@ internal static class SqliteSchema
         UPDATE containers SET overrides = json_set(overrides, '$.cpuLimit', CAST(cpulimit AS TEXT)) WHERE cpulimit IS NOT NULL;
         UPDATE containers SET overrides = json_set(overrides, '$.processes', CAST(processes AS TEXT)) WHERE processes IS NOT NULL;
         """,
+
+        // 3: peer nodes for migration (their API URL and token), and this node's own settings
+        // (e.g. 'evacuated' while the operator empties it).
+        """
+        CREATE TABLE nodes (
+            name     TEXT PRIMARY KEY,
+            url      TEXT NOT NULL,
+            token    TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE node_settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
     ];
 }
