@@ -23,4 +23,16 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "Limit monitor: {Message}")]
     public static partial void MonitorError(ILogger log, string message);
+
+    [LoggerMessage(30, LogLevel.Information, "Migrated {Name} to {Target}: {Passes} passes, {Bytes} bytes, downtime {DowntimeMs:0} ms")]
+    public static partial void Migrated(ILogger log, string name, string target, int passes, long bytes, double downtimeMs);
+
+    [LoggerMessage(31, LogLevel.Warning, "Migration of {Name} to {Target} failed and was rolled back: {Message}")]
+    public static partial void MigrationFailed(ILogger log, string name, string target, string message);
+
+    [LoggerMessage(32, LogLevel.Warning, "Migration undo step failed (the target cleans up at its next start): {Message}")]
+    public static partial void UndoFailed(ILogger log, string message);
+
+    [LoggerMessage(33, LogLevel.Information, "Evacuation of {Node}: {Name} {Outcome}")]
+    public static partial void Evacuated(ILogger log, string node, string name, string outcome);
 }
