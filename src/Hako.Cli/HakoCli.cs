@@ -27,6 +27,7 @@ internal static class HakoCli
         root.Subcommands.Add(new UbcCommand(environment, globals));
         root.Subcommands.Add(new ValidateCommand(environment, globals));
         root.Subcommands.Add(new NodeCommand(environment, globals));
+        root.Subcommands.Add(new MigrateCommand(environment, globals));
         root.Subcommands.Add(OperationCommands.Create(environment, globals));
         root.Subcommands.Add(new VersionCommand(environment, globals));
         return root;
