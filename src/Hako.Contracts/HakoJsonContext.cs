@@ -34,6 +34,7 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(List<PeerNodeInfo>))]
 [JsonSerializable(typeof(MigrateRequest))]
 [JsonSerializable(typeof(MigrationInfo))]
+[JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(EvacuateRequest))]
 [JsonSerializable(typeof(EvacuationInfo))]
 [JsonSerializable(typeof(IncomingContainer))]

@@ -48,17 +48,19 @@ public sealed record MigrationInfo
     public required string Phase { get; init; }
     /// <summary>The pass being sent (1 = everything; later passes send what changed).</summary>
     public int Pass { get; init; }
-    /// <summary>Bytes on the wire so far: template plus every pass.</summary>
+    /// <summary>Bytes on the wire so far: template (see <see cref="TemplateBytes"/>) plus every pass.</summary>
     public long BytesSent { get; init; }
     /// <summary>Estimated bytes of the pass being sent.</summary>
     public long PassBytes { get; init; }
-    /// <summary>The container's own data (its private area) at the start: what a full copy would send.</summary>
+    /// <summary>The container's own data (its private area, as the first pass sent it): what a full copy costs.</summary>
     public long ContainerBytes { get; init; }
     public bool TemplateSent { get; init; }
     public long TemplateBytes { get; init; }
     public IReadOnlyList<MigrationPass> Passes { get; init; } = [];
     /// <summary>From freeze (or stop) on the source to the container running on the target; null when it was stopped.</summary>
     public double? DowntimeMilliseconds { get; init; }
+    /// <summary>Where the downtime went: freeze, final-copy, stop (source), start (target), in milliseconds.</summary>
+    public IReadOnlyDictionary<string, double>? DowntimeSteps { get; init; }
     public double? DurationMilliseconds { get; init; }
     /// <summary>The container's address on the target.</summary>
     public string? Ip { get; init; }

@@ -12,8 +12,9 @@ internal static class MigrationViews
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"Container {m.Container} migrated from {m.Source} to {m.Target} ({m.Mode})\n");
         sb.Append(CultureInfo.InvariantCulture, $"  passes:     {m.Passes.Count} ({string.Join(", ", m.Passes.Select(p => $"{p.Number}{(p.Live ? "" : " frozen")}: {Sizes.Format(p.Bytes)}"))})\n");
-        var share = m.ContainerBytes > 0 ? $" ({m.BytesSent * 100.0 / m.ContainerBytes:0}% of the container's {Sizes.Format(m.ContainerBytes)})" : "";
-        sb.Append(CultureInfo.InvariantCulture, $"  sent:       {Sizes.Format(m.BytesSent)}{share}\n");
+        var data = m.BytesSent - m.TemplateBytes;
+        var share = m.ContainerBytes > 0 ? $" ({data * 100.0 / m.ContainerBytes:0}% of the container's own {Sizes.Format(m.ContainerBytes)})" : "";
+        sb.Append(CultureInfo.InvariantCulture, $"  sent:       {Sizes.Format(data)} of container data{share}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  template:   {(m.TemplateSent ? $"sent ({Sizes.Format(m.TemplateBytes)})" : "already on the target, not sent")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  downtime:   {(m.DowntimeMilliseconds is { } d ? $"{d:0} ms (freeze to running on {m.Target})" : "none (the container was stopped)")}\n");
         if (m.DurationMilliseconds is { } total)

@@ -64,7 +64,6 @@ public sealed partial class MigrationService(
         }
 
         var offer = containers.DescribeForMigration(r, req.Ip, running);
-        p.Set(p.Info with { ContainerBytes = offer.UsedBytes });
 
         // 1. Ask the target before touching anything.
         var check = await PeerCall(() => client.CheckIncomingAsync(offer, ct), $"Node {peer.Name} refused container {name}");
@@ -87,12 +86,21 @@ public sealed partial class MigrationService(
 
                 var root = paths.Upper(name);
                 var downtime = new Stopwatch();
+                var steps = new Dictionary<string, double>();
+                var lastStep = TimeSpan.Zero;
+                void Step(string what)
+                {
+                    steps[what] = (downtime.Elapsed - lastStep).TotalMilliseconds;
+                    lastStep = downtime.Elapsed;
+                }
+
                 IReadOnlyDictionary<string, TreeEntry>? sent = null;
                 if (mode == "offline")
                 {
                     p.Phase("stopping");
                     downtime.Start();
                     await containers.StopAsync(name, force: false, timeoutSeconds: 60, ct);
+                    Step("stop");
                     revert.Add(() => containers.RestartAfterFailedMigrationAsync(name));
                 }
                 else if (mode == "live")
@@ -116,18 +124,21 @@ public sealed partial class MigrationService(
                     p.Phase("freezing");
                     downtime.Start();
                     await containers.FreezeAsync(name, ct);
+                    Step("freeze");
                     revert.Add(() => containers.Thaw(name));
                 }
 
                 // 6. The last changes, with nothing running that could change them again.
                 var final = await TreeScan.ScanAsync(root, ct);
                 await SendPassAsync(client, name, root, TreeDiff.Compute(sent, final), p.Info.Passes.Count + 1, live: false, p, ct);
+                Step("final-copy");
 
                 // 7. The switch: end it here, start it there.
                 p.Phase("switching");
                 if (mode == "live")
                 {
                     await containers.KillFrozenAsync(name, ct);
+                    Step("stop");
                     revert.Add(() => containers.RestartAfterFailedMigrationAsync(name));
                     // Registered again so that it runs first: the target must let go of the address before the source takes it back.
                     revert.Add(() => QuietlyAsync(() => client.AbortIncomingAsync(name, CancellationToken.None)));
@@ -135,9 +146,14 @@ public sealed partial class MigrationService(
 
                 await PeerCall(() => client.CommitIncomingAsync(name, new CommitIncomingRequest { Start = running }, ct),
                     $"Node {peer.Name} could not start container {name}");
+                Step("start");
                 downtime.Stop();
                 revert.Success();
-                p.Set(p.Info with { DowntimeMilliseconds = running ? downtime.Elapsed.TotalMilliseconds : null });
+                p.Set(p.Info with
+                {
+                    DowntimeMilliseconds = running ? downtime.Elapsed.TotalMilliseconds : null,
+                    DowntimeSteps = running ? steps : null,
+                });
             }
         }
         catch (Exception e)
@@ -212,7 +228,12 @@ public sealed partial class MigrationService(
         Progress p, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        p.Set(p.Info with { Phase = live ? "copying" : "final-copy", Pass = pass, PassBytes = plan.Bytes });
+        p.Set(p.Info with
+        {
+            Phase = live ? "copying" : "final-copy", Pass = pass, PassBytes = plan.Bytes,
+            // The first pass sends everything: that is what a full copy of the container's own data costs.
+            ContainerBytes = pass == 1 ? plan.Bytes : p.Info.ContainerBytes,
+        });
         if (plan.Delete.Count > 0)
         {
             await PeerCall(() => client.DeletePathsAsync(name, new DeletePathsRequest { Paths = plan.Delete }, ct), $"Pass {pass} (deletions) failed");

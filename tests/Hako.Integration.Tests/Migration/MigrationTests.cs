@@ -24,7 +24,8 @@ public sealed class MigrationTests(ITestOutputHelper output)
         var before = await pair.Source.ShowAsync("mig1");
 
         var report = await pair.MigrateAsync("mig1");
-        output.WriteLine($"passes {report.Passes.Count}, sent {report.BytesSent} of {report.ContainerBytes}, downtime {report.DowntimeMilliseconds:0} ms, notes: {string.Join(" / ", report.Notes)}");
+        output.WriteLine($"passes {report.Passes.Count}, sent {report.BytesSent} of {report.ContainerBytes}, downtime {report.DowntimeMilliseconds:0} ms, notes: {string.Join(" / ", report.Notes)}; " +
+            string.Join(", ", report.DowntimeSteps!.Select(kv => $"{kv.Key} {kv.Value:0} ms")));
 
         Assert.Equal("live", report.Mode);
         Assert.True(report.TemplateSent, "the target had no busybox template, so it must have been sent");
@@ -49,7 +50,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
 
         await NodePair.AssertNothingLeftAsync(pair.Source, "mig1");
         // The address answers from its new node on the shared segment.
-        var ping = await ProcessRunner.RunAsync("ping", ["-c", "1", "-W", "2", after.Ip!]);
+        var ping = await ProcessRunner.RunAsync("busybox", ["ping", "-c", "1", "-W", "2", after.Ip!]);
         Assert.True(ping.Ok, ping.Stdout + ping.Stderr);
     }
 
