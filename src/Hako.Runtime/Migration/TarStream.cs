@@ -128,8 +128,10 @@ public sealed class TarStream : IAsyncDisposable
         var error = await stderr;
         if (tar.ExitCode != 0)
         {
-            throw new HakoException(error.Contains("No space left on device", StringComparison.Ordinal) ? ErrorCode.InsufficientResources : ErrorCode.Internal,
-                $"Extracting into {root} failed (tar exit {tar.ExitCode}): {Tail(error)}");
+            // tar reports a full disk either as ENOSPC or as a short write ("Wrote only 512 of 10240 bytes").
+            var full = error.Contains("No space left on device", StringComparison.Ordinal) || Linux.Interop.Statvfs.Get(root).AvailableBytes < (4L << 20);
+            throw new HakoException(full ? ErrorCode.InsufficientResources : ErrorCode.Internal,
+                $"Extracting into {root} failed (tar exit {tar.ExitCode}){(full ? ": the disk is full" : "")}: {Tail(error)}");
         }
 
         return bytes;
