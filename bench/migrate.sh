@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Hako migration benchmark: downtime (freeze to running on the target, median of N runs) and bytes sent for a
+# busybox container with 1 MB, 50 MB and 500 MB written since creation (and Debian 12 with BENCH_DEBIAN=1),
+# between two hakod nodes on this machine (separate data dirs, sockets, TCP ports; one shared bridge and pool).
+#
+# usage: bench/migrate.sh [N]            (default N=3 runs per size)
+# env:   HAKO_BIN_DIR (dir with hakod and hako; else the Release build of this repo is used via dotnet),
+#        BENCH_SIZES (MB list, default "1 50 500"), BENCH_DEBIAN=1 (also a debootstrapped Debian 12 container),
+#        BENCH_TMP (parent of the temp dir, default /var/tmp)
+#
+# Peer: LXD's `lxc move` between two LXD daemons is NOT measured by this script yet (see bench/README.md).
+# Network: everything stays on loopback and on the bridge this script makes; forwarding/NAT are never touched.
+set -Eeuo pipefail
+{
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+N=${1:-3}
+SIZES=${BENCH_SIZES:-1 50 500}
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
+
+RESULTS=$SCRIPT_DIR/results/migrate-$(date +%Y%m%d-%H%M%S)-N$N
+mkdir -p "$RESULTS"
+LOG=$RESULTS/run.log
+T=$(mktemp -d "${BENCH_TMP:-/var/tmp}/hakomig.XXXXXX")
+chmod 711 "$T"
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2; }
+
+if [ -n "${HAKO_BIN_DIR:-}" ]; then
+  HAKOD=("$HAKO_BIN_DIR/hakod") HAKO=("$HAKO_BIN_DIR/hako")
+else
+  dotnet build "$REPO_DIR/Hako.sln" -c Release -nologo -v q >>"$LOG" 2>&1 || { log "build failed (see $LOG)"; exit 1; }
+  HAKOD=(dotnet "$REPO_DIR/src/Hako.Daemon/bin/Release/net10.0/hakod.dll")
+  HAKO=(dotnet "$REPO_DIR/src/Hako.Cli/bin/Release/net10.0/hako.dll")
+fi
+
+BR=hkbm$(( $$ % 10000 ))
+SUBNET=10.251.$(( $$ % 250 )).0/24
+PIDS=()
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start_node() { # NAME PORT
+  mkdir -p "$T/$1"
+  "${HAKOD[@]}" --data-dir "$T/$1" --socket "$T/$1/hako.sock" --bridge "$BR" --subnet "$SUBNET" --node-name "$1" \
+    --listen "127.0.0.1:$2" >>"$T/$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 300); do [ -S "$T/$1/hako.sock" ] && hako "$1" node >/dev/null 2>&1 && return 0; sleep 0.1; done
+  log "hakod $1 did not start: $(tail -5 "$T/$1.log")"; exit 1
+}
+hako() { local node=$1; shift; "${HAKO[@]}" --socket "$T/$node/hako.sock" "$@"; }
+cleanup() {
+  set +e
+  for node in benchb bencha; do
+    [ -S "$T/$node/hako.sock" ] || continue
+    for c in $(hako "$node" list --json 2>/dev/null | jq -r '.[].name'); do hako "$node" destroy --force "$c" >/dev/null 2>&1; done
+  done
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  grep " $T/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  ip link del "$BR" 2>/dev/null
+  for c in /sys/fs/cgroup/*/hako-bencha* /sys/fs/cgroup/*/hako-benchb*; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+PA=$(port); PB=$(port)
+start_node bencha "$PA"
+start_node benchb "$PB"
+hako bencha template build busybox -q
+hako bencha node add benchb "http://127.0.0.1:$PB" --token "$(cat "$T/benchb/api.token")" -q
+if [ "${BENCH_DEBIAN:-}" = 1 ]; then
+  log "building the debian-12 template (debootstrap)"
+  hako bencha template build debian-12 -q
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+SUMMARY=$RESULTS/summary.txt
+printf '%-16s %6s %12s %14s %14s %12s\n' case runs downtime_ms sent_data_MB written_MB sent/written | tee "$SUMMARY"
+run_case() { # LABEL TEMPLATE MB
+  local label=$1 tpl=$2 mb=$3 i ct down=() sent=()
+  for i in $(seq "$N"); do
+    ct=m$(( RANDOM % 100000 ))
+    hako bencha create "$ct" --template "$tpl" --disk 2G --start -q
+    # What the container changes: MB of random data (zeros would travel as sparse holes) plus its own boot writes.
+    [ "$mb" -gt 0 ] && hako bencha exec "$ct" -- dd if=/dev/urandom of=/payload bs=1M count="$mb" >/dev/null 2>&1
+    hako bencha exec "$ct" -- sync >/dev/null 2>&1 || true
+    local json
+    json=$(hako bencha migrate "$ct" benchb --json)
+    echo "$json" >>"$RESULTS/$label.jsonl"
+    down+=("$(jq -r '.downtimeMilliseconds' <<<"$json")")
+    sent+=("$(jq -r '(.bytesSent - .templateBytes)' <<<"$json")")
+    log "$label run $i: downtime $(jq -r '.downtimeMilliseconds|floor' <<<"$json") ms, data sent $(jq -r '(.bytesSent - .templateBytes)' <<<"$json") B, passes $(jq -r '.passes|length' <<<"$json"), steps $(jq -c '.downtimeSteps' <<<"$json")"
+    hako benchb destroy --force "$ct" -q
+  done
+  local md ms
+  md=$(printf '%s\n' "${down[@]}" | median)
+  ms=$(printf '%s\n' "${sent[@]}" | median)
+  printf '%-16s %6s %12.0f %14.2f %14s %12s\n' "$label" "$N" "$md" "$(echo "$ms / 1048576" | bc -l)" "$mb" \
+    "$( [ "$mb" -gt 0 ] && echo "scale=3; $ms / ($mb * 1048576)" | bc || echo -)" | tee -a "$SUMMARY"
+}
+
+for mb in $SIZES; do run_case "busybox-${mb}MB" busybox "$mb"; done
+[ "${BENCH_DEBIAN:-}" = 1 ] && run_case debian-12 debian-12 0
+log "results in $RESULTS"
+}
