@@ -5,7 +5,8 @@
 #
 # usage: bench/migrate.sh [N]            (default N=3 runs per size)
 # env:   HAKO_BIN_DIR (dir with hakod and hako; else the Release build of this repo is used via dotnet),
-#        BENCH_SIZES (MB list, default "1 50 500"), BENCH_DEBIAN=1 (also a debootstrapped Debian 12 container),
+#        BENCH_SIZES (MB list, default "1 50 500"), BENCH_DEBIAN=1 (also a Debian 12 container: imported from
+#        $BENCH_CACHE/debian-12.tar.zst that bench/provision.sh keeps, else debootstrapped; Hako only),
 #        BENCH_TMP (parent of the temp dir, default /var/tmp)
 #
 # Peer (same run, busybox cases): LXD 5.0.2 `lxc move` of the same container, stopped (LXD's full copy),
@@ -74,8 +75,15 @@ start_node benchb "$PB"
 hako bencha template build busybox -q
 hako bencha node add benchb "http://127.0.0.1:$PB" --token "$(cat "$T/benchb/api.token")" -q
 if [ "${BENCH_DEBIAN:-}" = 1 ]; then
-  log "building the debian-12 template (debootstrap)"
-  hako bencha template build debian-12 -q
+  # provision.sh keeps a debootstrapped Debian 12 rootfs tarball: import it (offline) when it is there.
+  DEB_TARBALL=${BENCH_CACHE:-/var/cache/hakobench}/debian-12.tar.zst
+  if [ -f "$DEB_TARBALL" ]; then
+    log "importing the debian-12 template from $DEB_TARBALL"
+    hako bencha template import debian-12 "$DEB_TARBALL" -q
+  else
+    log "building the debian-12 template (debootstrap from the configured mirror)"
+    hako bencha template build debian-12 -q
+  fi
 fi
 
 # ---------------------------------------------------------------- LXD peer
@@ -109,7 +117,7 @@ lxd_case() { # MB -> sets LXD_MS LXD_MB (medians over N runs)
     ct=lm$(( RANDOM % 100000 ))
     lxd_in A lxc launch hakobench-bb "$ct" >>"$LOG" 2>&1
     [ "$mb" -gt 0 ] && lxd_in A lxc exec "$ct" -- dd if=/dev/urandom of=/payload bs=1M count="$mb" >/dev/null 2>&1
-    lxd_in A lxc stop --force "$ct"
+    lxd_in A lxc stop --force "$ct" >>"$LOG" 2>&1
     b0=$(lo_tx); t0=$(date +%s%N)
     lxd_in A lxc move "$ct" "peerb:$ct" >>"$LOG" 2>&1
     ms+=("$(( ($(date +%s%N) - t0) / 1000000 ))"); by+=("$(( $(lo_tx) - b0 ))")
