@@ -25,10 +25,10 @@ public static class NodesApi
             return Results.NoContent();
         });
 
-        app.MapPost("/v1/node/evacuate", (EvacuateRequest req, MigrationService migration, ContainerService svc, OperationManager ops) =>
+        app.MapPost("/v1/node/evacuate", (EvacuateRequest req, MigrationService migration, ContainerService svc, Options.HakodOptions options, OperationManager ops) =>
         {
             var targets = migration.EvacuationTargets(req);
-            return ContainersApi.Accepted(ops.Start("node.evacuate", svc.Node().NodeName, op =>
+            return ContainersApi.Accepted(ops.Start("node.evacuate", options.NodeName, op =>
                 migration.EvacuateAsync(req, targets, info => Publish(op, info), name => svc.Locks.Acquire(name, "migrate"))));
         }).WithTags("node");
 

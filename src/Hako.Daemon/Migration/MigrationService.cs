@@ -196,9 +196,13 @@ public sealed partial class MigrationService(
     {
         if (!running || req.Offline)
         {
-            return req.RequireCriu
-                ? throw HakoException.Invalid($"--criu keeps the processes of a running container across an online migration; {name} is {(running ? "migrated --offline" : "stopped")}")
-                : null;
+            if (req.RequireCriu)
+            {
+                throw HakoException.Invalid(
+                    $"--criu keeps the processes of a running container across an online migration; {name} is {(running ? "migrated --offline" : "stopped")}");
+            }
+
+            return null; // nothing runs during the copy, so there is no state to keep
         }
 
         var local = await criu.StatusAsync();

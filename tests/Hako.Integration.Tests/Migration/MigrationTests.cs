@@ -68,9 +68,14 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Single(first.Passes);
         Assert.Null(first.DowntimeMilliseconds);
 
-        var second = await pair.MigrateAsync("cold2");
+        // Renumbered on the way (nodes on another subnet): the target takes the new address and rewrites /etc/hosts.
+        var newIp = pair.Source.Subnet.Replace(".0/24", ".200", StringComparison.Ordinal);
+        var second = await pair.MigrateAsync("cold2", new MigrateRequest { Target = pair.Target.NodeName, Ip = newIp });
         Assert.False(second.TemplateSent, "the target has busybox with the same content hash now");
         Assert.Equal(0, second.TemplateBytes);
+        Assert.Equal(newIp, (await pair.Target.ShowAsync("cold2")).Ip);
+        await pair.Target.StartAsync("cold2");
+        Assert.Contains(newIp, (await pair.Target.ExecAsync("cold2", "cat", "/etc/hosts")).Stdout, StringComparison.Ordinal);
 
         var moved = await pair.Target.ShowAsync("cold1");
         Assert.Equal("stopped", moved.State);
