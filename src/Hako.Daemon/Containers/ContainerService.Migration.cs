@@ -23,6 +23,8 @@ public sealed partial class ContainerService
     private static readonly TimeSpan? TestReceiveDelay =
         int.TryParse(Environment.GetEnvironmentVariable("HAKO_TEST_RECEIVE_DELAY_MS"), out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
 
+    private static readonly bool TestFailCommit = Environment.GetEnvironmentVariable("HAKO_TEST_FAIL_COMMIT") == "1";
+
     /// <summary>node_settings key set while the node is evacuated.</summary>
     public const string EvacuatedSetting = "evacuated";
 
@@ -284,6 +286,12 @@ public sealed partial class ContainerService
         await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteGuestFiles(r);
         lxc.WriteConfig(SpecFor(r, RequireTemplate(r.Template)));
+        if (TestFailCommit)
+        {
+            // Lets tests fail the switch itself, after the source has stopped its copy.
+            throw new HakoException(ErrorCode.Internal, $"Commit of {name} refused for a test (HAKO_TEST_FAIL_COMMIT)");
+        }
+
         store.UpdateContainer(r with { Status = RecordStatus.Ready });
         if (start)
         {

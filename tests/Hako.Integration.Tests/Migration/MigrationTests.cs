@@ -112,6 +112,27 @@ public sealed class MigrationTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task Migrate_WhenTheTargetCannotStartItAfterTheSourceStopped_SourceRunsItAgain_FileIntact()
+    {
+        SkipIfCannotRun();
+        await using var pair = await NodePair.StartAsync(t => t.ExtraEnvironment["HAKO_TEST_FAIL_COMMIT"] = "1");
+        await pair.CreateWriterAsync("sw1");
+
+        var op = await pair.Source.WaitAsync(await pair.StartMigrationAsync("sw1"));
+        Assert.Equal("failed", op.Status);
+        Assert.Contains("HAKO_TEST_FAIL_COMMIT", op.Error!.Detail, StringComparison.Ordinal);
+        Assert.Equal("rolled-back", op.Migration!.Phase);
+
+        // The source killed its copy for the switch; the undo started it again from the same private area.
+        Assert.Equal("running", (await pair.Source.ShowAsync("sw1")).State);
+        var lines = await NodePair.ReadLogAsync(pair.Source, "sw1");
+        await NodePair.WaitForLinesAsync(pair.Source, "sw1", lines.Length + 10);
+        var later = await NodePair.ReadLogAsync(pair.Source, "sw1");
+        Assert.Equal(Enumerable.Range(1, later.Length), later);
+        await NodePair.AssertNothingLeftAsync(pair.Target, "sw1");
+    }
+
+    [SkippableFact]
     public async Task Migrate_WhenTheTargetRefusesTheCall_NothingIsTouched()
     {
         SkipIfCannotRun();
