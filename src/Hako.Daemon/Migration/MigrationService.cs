@@ -33,6 +33,9 @@ public sealed partial class MigrationService(
 {
     private static readonly PassPlanner Planner = new();
 
+    /// <summary>The longest the final pass and the switch may take once a live migration has frozen the container.</summary>
+    private static readonly TimeSpan MaxDowntime = TimeSpan.FromMinutes(2);
+
     /// <summary>Checked before the operation is accepted, so a typo is a 4xx and not a failed operation.</summary>
     public void Validate(string name, MigrateRequest req)
     {
@@ -128,23 +131,31 @@ public sealed partial class MigrationService(
                     revert.Add(() => containers.Thaw(name));
                 }
 
-                // 6. The last changes, with nothing running that could change them again.
-                var final = await TreeScan.ScanAsync(root, ct);
-                await SendPassAsync(client, name, root, TreeDiff.Compute(sent, final), p.Info.Passes.Count + 1, live: false, p, ct);
+                // 6. The last changes, with nothing running that could change them again. A target that hangs
+                // must not keep the customer's container frozen: past the deadline everything is undone.
+                // (Offline, the final pass is the whole copy and may take as long as it needs.)
+                using var frozen = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                if (mode == "live")
+                {
+                    frozen.CancelAfter(MaxDowntime);
+                }
+
+                var final = await TreeScan.ScanAsync(root, frozen.Token);
+                await SendPassAsync(client, name, root, TreeDiff.Compute(sent, final), p.Info.Passes.Count + 1, live: false, p, frozen.Token);
                 Step("final-copy");
 
                 // 7. The switch: end it here, start it there.
                 p.Phase("switching");
                 if (mode == "live")
                 {
-                    await containers.KillFrozenAsync(name, ct);
+                    await containers.KillFrozenAsync(name, frozen.Token);
                     Step("stop");
                     revert.Add(() => containers.RestartAfterFailedMigrationAsync(name));
                     // Registered again so that it runs first: the target must let go of the address before the source takes it back.
                     revert.Add(() => QuietlyAsync(() => client.AbortIncomingAsync(name, CancellationToken.None)));
                 }
 
-                await PeerCall(() => client.CommitIncomingAsync(name, new CommitIncomingRequest { Start = running }, ct),
+                await PeerCall(() => client.CommitIncomingAsync(name, new CommitIncomingRequest { Start = running }, frozen.Token),
                     $"Node {peer.Name} could not start container {name}");
                 Step("start");
                 downtime.Stop();
@@ -155,6 +166,13 @@ public sealed partial class MigrationService(
                     DowntimeSteps = running ? steps : null,
                 });
             }
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            Log.MigrationFailed(log, name, peer.Name, e.Message);
+            p.Phase("rolled-back");
+            throw new HakoException(ErrorCode.Busy,
+                $"Node {peer.Name} did not take over {name} within {MaxDowntime.TotalSeconds:0} s of downtime; it was rolled back and runs on {options.NodeName} again. Check {peer.Name} and try again", e);
         }
         catch (Exception e)
         {
