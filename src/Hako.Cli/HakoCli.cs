@@ -30,6 +30,7 @@ internal static class HakoCli
         root.Subcommands.Add(new CapacityCommand(environment, globals));
         root.Subcommands.Add(new TopCommand(environment, globals));
         root.Subcommands.Add(new StatsCommand(environment, globals));
+        root.Subcommands.Add(new MigrateCommand(environment, globals));
         root.Subcommands.Add(OperationCommands.Create(environment, globals));
         root.Subcommands.Add(new EventsCommand(environment, globals));
         root.Subcommands.Add(new VersionCommand(environment, globals));

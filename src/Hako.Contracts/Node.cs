@@ -23,6 +23,8 @@ public sealed record NodeInfo
     public double? BeancounterSweepMilliseconds { get; init; }
     /// <summary>Per-resource overcommit ratios: Σ limits may reach ratio × (capacity − reserve).</summary>
     public OvercommitInfo? OvercommitRatios { get; init; }
+    /// <summary>hako node evacuate marked this node: it takes no new containers until hako node restore.</summary>
+    public bool Evacuated { get; init; }
 }
 
 /// <summary>Overcommit ratios per resource; null = not checked.</summary>

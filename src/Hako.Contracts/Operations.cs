@@ -17,6 +17,10 @@ public sealed record OperationInfo
     public ProblemInfo? Error { get; init; }
     /// <summary>Warnings found when the operation was accepted (e.g. vzcfgvalidate warnings).</summary>
     public IReadOnlyList<string>? Warnings { get; init; }
+    /// <summary>container.migrate: phase, pass and bytes while it runs; the report when it is done.</summary>
+    public MigrationInfo? Migration { get; init; }
+    /// <summary>node.evacuate: where each container went.</summary>
+    public EvacuationInfo? Evacuation { get; init; }
 }
 
 /// <summary>problem+json body (RFC 9457) with a stable <see cref="Code"/>.</summary>

@@ -75,6 +75,9 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new Linux.Beancounters.BeancounterProbe(sp.GetRequiredService<ICgroupDriver>()));
         builder.Services.AddSingleton(_ => Linux.Cgroups.Io.IoControllerFactory.Detect());
         builder.Services.AddSingleton<ContainerService>();
+        builder.Services.AddSingleton<Nodes.NodeRegistry>();
+        builder.Services.AddSingleton<Runtime.Migration.CriuProbe>();
+        builder.Services.AddSingleton<Migration.MigrationService>();
         builder.Services.AddSingleton<OperationManager>();
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddSingleton<LimitMonitor>();
@@ -141,6 +144,8 @@ public sealed class HakodHost : IAsyncDisposable
         app.MapUsageApi();
         app.MapCapacityApi();
         app.MapEventsApi();
+        app.MapNodesApi();
+        app.MapMigrationApi();
         app.MapFallback(() => Problems.Result(Problems.From(HakoException.NotFound("No such endpoint; see /openapi/v1.json"))));
 
         app.Services.GetRequiredService<TemplateStore>().RemoveLeftovers();

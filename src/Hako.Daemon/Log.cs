@@ -38,4 +38,16 @@ internal static partial class Log
 
     [LoggerMessage(33, LogLevel.Warning, "Event pruning failed: {Message}")]
     public static partial void EventPruneFailed(ILogger log, string message);
+
+    [LoggerMessage(50, LogLevel.Information, "Migrated {Name} to {Target}: {Passes} passes, {Bytes} bytes, downtime {DowntimeMs:0} ms")]
+    public static partial void Migrated(ILogger log, string name, string target, int passes, long bytes, double downtimeMs);
+
+    [LoggerMessage(51, LogLevel.Warning, "Migration of {Name} to {Target} failed and was rolled back: {Message}")]
+    public static partial void MigrationFailed(ILogger log, string name, string target, string message);
+
+    [LoggerMessage(52, LogLevel.Warning, "Migration undo step failed (the target cleans up at its next start): {Message}")]
+    public static partial void UndoFailed(ILogger log, string message);
+
+    [LoggerMessage(53, LogLevel.Information, "Evacuation of {Node}: {Name} {Outcome}")]
+    public static partial void Evacuated(ILogger log, string node, string name, string outcome);
 }

@@ -40,6 +40,20 @@ public interface IStateStore : IDisposable
 
     void DeletePlan(string name);
 
+    /// <summary>Other nodes this one can migrate containers to, by name.</summary>
+    IReadOnlyList<PeerNode> ListNodes();
+
+    /// <summary>False when a node by that name is already registered.</summary>
+    bool TryInsertNode(PeerNode node);
+
+    void DeleteNode(string name);
+
+    /// <summary>One of this node's own settings (e.g. "evacuated"), or null when unset.</summary>
+    string? GetSetting(string key);
+
+    /// <summary>Sets a setting; null removes it.</summary>
+    void SetSetting(string key, string? value);
+
     /// <summary>Appends an event; returns it with its id (ids only grow). The event's own id is ignored.</summary>
     EventInfo AppendEvent(EventInfo e);
 
@@ -65,6 +79,9 @@ public sealed record EventQuery
     public long? AfterId { get; init; }
     public int? Limit { get; init; }
 }
+
+/// <summary>A registered peer node: where its hakod API listens and the bearer token it accepts.</summary>
+public sealed record PeerNode(string Name, Uri Url, string Token, DateTimeOffset AddedAt);
 
 /// <summary>An operator-defined plan as stored: the plan it derives from and the flags applied on top.</summary>
 public sealed record StoredPlan(string Name, string? Base, PlanFlags Flags, DateTimeOffset CreatedAt);

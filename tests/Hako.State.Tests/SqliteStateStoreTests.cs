@@ -77,5 +77,34 @@ public sealed class SqliteStateStoreTests : IDisposable
         Assert.Empty(store.GetCounterBaselines(beancounters: true));
     }
 
+    [Fact]
+    public void Nodes_RoundTrip_AndNamesAreUnique()
+    {
+        using (var store = new SqliteStateStore(Db))
+        {
+            var added = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(store.TryInsertNode(new PeerNode("node2", new Uri("http://192.0.2.11:8443"), "secret", added)));
+            Assert.False(store.TryInsertNode(new PeerNode("node2", new Uri("http://192.0.2.12:8443"), "other", added)));
+        }
+
+        using var reopened = new SqliteStateStore(Db);
+        var node = Assert.Single(reopened.ListNodes());
+        Assert.Equal(("node2", "http://192.0.2.11:8443/", "secret"), (node.Name, node.Url.ToString(), node.Token));
+        reopened.DeleteNode("node2");
+        Assert.Empty(reopened.ListNodes());
+    }
+
+    [Fact]
+    public void Settings_SetReadAndClear()
+    {
+        using var store = new SqliteStateStore(Db);
+        Assert.Null(store.GetSetting("evacuated"));
+        store.SetSetting("evacuated", "2026-11-26T12:00:00Z");
+        store.SetSetting("evacuated", "2026-11-26T13:00:00Z");
+        Assert.Equal("2026-11-26T13:00:00Z", store.GetSetting("evacuated"));
+        store.SetSetting("evacuated", null);
+        Assert.Null(store.GetSetting("evacuated"));
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }

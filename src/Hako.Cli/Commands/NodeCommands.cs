@@ -6,12 +6,20 @@ using Hako.Contracts;
 
 namespace Hako.Cli.Commands;
 
-/// <summary>hako node: capacity, committed (sold) and used resources of this node.</summary>
+/// <summary>
+/// hako node: capacity, committed (sold) and used resources of this node; its subcommands manage the other
+/// nodes it migrates to (add/list/remove) and its service state (evacuate/restore).
+/// </summary>
 internal sealed class NodeCommand : HakoCommand
 {
     public NodeCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("node", "Show the node's capacity, committed and used resources", environment, globals)
+        : base("node", "Show the node's capacity, committed and used resources; manage peer nodes", environment, globals)
     {
+        Subcommands.Add(new NodeAddCommand(environment, globals));
+        Subcommands.Add(new NodeListCommand(environment, globals));
+        Subcommands.Add(new NodeRemoveCommand(environment, globals));
+        Subcommands.Add(new NodeEvacuateCommand(environment, globals));
+        Subcommands.Add(new NodeRestoreCommand(environment, globals));
     }
 
     protected override async Task<int> RunAsync(CliContext cli, ParseResult parseResult, CancellationToken cancellationToken)

@@ -2,12 +2,14 @@ using Hako.Contracts;
 
 namespace Hako.Core.Containers;
 
-/// <summary>Lifecycle of a container's row: a row in Creating or Destroying was left by a crash and is rolled back on start.</summary>
+/// <summary>Lifecycle of a container's row: a row in Creating, Destroying or Incoming was left by a crash and is rolled back on start.</summary>
 public enum RecordStatus
 {
     Creating,
     Ready,
     Destroying,
+    /// <summary>Being received from another node by a migration; becomes Ready when the source commits it.</summary>
+    Incoming,
 }
 
 /// <summary>The desired state of one container, as stored in the node database.</summary>

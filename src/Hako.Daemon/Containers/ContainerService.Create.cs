@@ -23,6 +23,7 @@ public sealed partial class ContainerService
     /// </summary>
     public (ContainerRecord Record, IReadOnlyList<string> Warnings) Admit(CreateContainerRequest req)
     {
+        CheckNotEvacuated($"create of {req.Name}");
         var errors = new List<string>();
         var warnings = new List<string>();
         if (Names.CheckName(req.Name) is { } nameError)

@@ -60,6 +60,7 @@ public sealed partial class ContainerService
         {
             RecordStatus.Creating => "creating",
             RecordStatus.Destroying => "destroying",
+            RecordStatus.Incoming => "incoming",
             _ => IsRunning(r.Name) ? "running" : "stopped",
         };
         CgroupStats? stats = null;
@@ -187,6 +188,7 @@ public sealed partial class ContainerService
                 DiskBytes = commitments.Sum(c => c.Guarantees.DiskBytes),
             },
             OvercommitRatios = new OvercommitInfo { Memory = Ratio(node.Ratios.Memory), Cpu = Ratio(node.Ratios.Cpu), Disk = Ratio(node.Ratios.Disk) },
+            Evacuated = Evacuated,
         };
     }
 

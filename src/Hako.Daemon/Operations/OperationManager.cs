@@ -20,6 +20,12 @@ public sealed class Operation
     public ProblemInfo? Error { get; private set; }
     public IReadOnlyList<string>? Warnings { get; init; }
 
+    /// <summary>Live progress and final report of a migration; replaced as a whole by the work, read by pollers.</summary>
+    public MigrationInfo? Migration { get; set; }
+
+    /// <summary>Live summary of an evacuation.</summary>
+    public EvacuationInfo? Evacuation { get; set; }
+
     public Task Completion => _done.Task;
 
     public void Report(int percent, string step)
@@ -45,6 +51,7 @@ public sealed class Operation
     {
         Id = Id, Kind = Kind, Target = Target, Status = Status, Progress = Progress, Step = Step,
         CreatedAt = CreatedAt, FinishedAt = FinishedAt, Error = Error, Warnings = Warnings,
+        Migration = Migration, Evacuation = Evacuation,
     };
 }
 

@@ -48,6 +48,48 @@ internal sealed class CgroupFs
     public static IReadOnlyList<int> ParsePids(string? text) =>
         text is null ? [] : [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
 
+    /// <summary>The pids of cgroup.procs in <paramref name="relative"/> and every cgroup below it.</summary>
+    public List<int> ProcsRecursive(string relative)
+    {
+        var pids = new List<int>(ParsePids(ReadString(Path.Combine(relative, "cgroup.procs"))));
+        try
+        {
+            foreach (var child in Directory.EnumerateDirectories(PathOf(relative)))
+            {
+                pids.AddRange(ProcsRecursive(Path.Combine(relative, Path.GetFileName(child))));
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed while we looked: the container just stopped.
+        }
+
+        return pids;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> to a freezer file, then polls <paramref name="isFrozen"/> every millisecond
+    /// until it holds. The kernel freezes asynchronously: tasks stop at their next safe point, so v1 shows
+    /// FREEZING for a while (and can stay there if a task sleeps uninterruptibly, hence the timeout).
+    /// </summary>
+    public async Task FreezeAsync(string file, string value, Func<bool> isFrozen, Action thaw, string group,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        Write(file, value);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!isFrozen())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                thaw();
+                throw new HakoException(ErrorCode.Busy,
+                    $"cgroup {group} did not freeze within {timeout.TotalSeconds:0.#} s (a task in uninterruptible sleep, e.g. on a hung NFS mount?); it was thawed again, try later");
+            }
+
+            await Task.Delay(1, ct);
+        }
+    }
+
     /// <summary>rmdir(2) of a cgroup tree, children first; cgroupfs only allows removing empty groups.</summary>
     public void RemoveTree(string relative)
     {

@@ -199,6 +199,30 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         return CgroupFs.ParsePids(_fs.ReadString(Path.Combine(controller, group, "cgroup.procs")));
     }
 
+    public IReadOnlyList<int> ProcessesRecursive(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        return _fs.ProcsRecursive(Path.Combine(_fs.DirectoryExists("pids") ? "pids" : "memory", group));
+    }
+
+    // freezer.state reads "FREEZING" while tasks are still on their way into the refrigerator, "FROZEN" once all are.
+    public Task FreezeAsync(string group, TimeSpan timeout, CancellationToken ct = default)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var state = File("freezer", group, "freezer.state");
+        return _fs.FreezeAsync(state, "FROZEN", () => _fs.ReadString(state) == "FROZEN", () => Thaw(group), group, timeout, ct);
+    }
+
+    public void Thaw(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var state = File("freezer", group, "freezer.state");
+        if (_fs.Exists(state))
+        {
+            _fs.Write(state, "THAWED");
+        }
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (IsPopulated(group))

@@ -171,6 +171,29 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         return CgroupFs.ParsePids(_fs.ReadString(File(group, "cgroup.procs")));
     }
 
+    public IReadOnlyList<int> ProcessesRecursive(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        return _fs.ProcsRecursive(group);
+    }
+
+    // cgroup.events reads "populated 1\nfrozen 1" once every task below the group is frozen.
+    public Task FreezeAsync(string group, TimeSpan timeout, CancellationToken ct = default)
+    {
+        CgroupMapping.ValidateGroup(group);
+        return _fs.FreezeAsync(File(group, "cgroup.freeze"), "1",
+            () => CgroupFs.Value(_fs.ReadKeyValues(File(group, "cgroup.events")), "frozen") == 1, () => Thaw(group), group, timeout, ct);
+    }
+
+    public void Thaw(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        if (_fs.Exists(File(group, "cgroup.freeze")))
+        {
+            _fs.Write(File(group, "cgroup.freeze"), "0");
+        }
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (!IsPopulated(group))

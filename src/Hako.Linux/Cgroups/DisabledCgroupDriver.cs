@@ -29,6 +29,12 @@ internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
 
     public IReadOnlyList<int> Processes(string group) => throw Unsupported();
 
+    public IReadOnlyList<int> ProcessesRecursive(string group) => throw Unsupported();
+
+    public Task FreezeAsync(string group, TimeSpan timeout, CancellationToken ct = default) => throw Unsupported();
+
+    public void Thaw(string group) => throw Unsupported();
+
     private HakoException Unsupported() => new(ErrorCode.Unsupported,
         $"No usable cgroups under {root}: found neither {root}/cgroup.controllers (v2) nor " +
         $"{root}/memory/memory.limit_in_bytes (v1). Mount cgroup2 at {root}, or the v1 controllers " +

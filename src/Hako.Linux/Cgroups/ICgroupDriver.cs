@@ -65,6 +65,18 @@ public interface ICgroupDriver
 
     /// <summary>The pids in the group itself (its cgroup.procs), without spawning anything; empty when it does not exist.</summary>
     IReadOnlyList<int> Processes(string group);
+
+    /// <summary>The pids in the group and every group below it (a container's init may make child groups).</summary>
+    IReadOnlyList<int> ProcessesRecursive(string group);
+
+    /// <summary>
+    /// Freezes every process of the group and below (v1 freezer.state FROZEN / v2 cgroup.freeze 1) and waits
+    /// until the kernel reports the whole group frozen; throws Busy after <paramref name="timeout"/> (thawed again).
+    /// </summary>
+    Task FreezeAsync(string group, TimeSpan timeout, CancellationToken ct = default);
+
+    /// <summary>Lets a frozen group run again; a group that is gone or not frozen is fine.</summary>
+    void Thaw(string group);
 }
 
 /// <summary>What the kernel reports for a cgroup. Null means the file is missing on this host or the group does not exist.</summary>

@@ -143,5 +143,20 @@ internal static class SqliteSchema
         CREATE INDEX events_container_id ON events (container, id);
         CREATE INDEX events_time ON events (time);
         """,
+
+        // 5: peer nodes for migration (their API URL and token), and this node's own settings
+        // (e.g. 'evacuated' while the operator empties it).
+        """
+        CREATE TABLE nodes (
+            name     TEXT PRIMARY KEY,
+            url      TEXT NOT NULL,
+            token    TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE node_settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
     ];
 }

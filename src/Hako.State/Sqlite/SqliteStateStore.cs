@@ -357,6 +357,86 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyList<PeerNode> ListNodes()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT name, url, token, added_at FROM nodes ORDER BY name";
+            using var r = cmd.ExecuteReader();
+            var list = new List<PeerNode>();
+            while (r.Read())
+            {
+                list.Add(new PeerNode(r.GetString(0), new Uri(r.GetString(1)), r.GetString(2),
+                    DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
+            }
+
+            return list;
+        }
+    }
+
+    public bool TryInsertNode(PeerNode node)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "INSERT INTO nodes (name, url, token, added_at) VALUES ($n, $u, $t, $a)";
+            cmd.Parameters.AddWithValue("$n", node.Name);
+            cmd.Parameters.AddWithValue("$u", node.Url.ToString());
+            cmd.Parameters.AddWithValue("$t", node.Token);
+            cmd.Parameters.AddWithValue("$a", node.AddedAt.ToString("O", CultureInfo.InvariantCulture));
+            try
+            {
+                cmd.ExecuteNonQuery();
+                return true;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void DeleteNode(string name)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "DELETE FROM nodes WHERE name = $n";
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public string? GetSetting(string key)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM node_settings WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            return cmd.ExecuteScalar() as string;
+        }
+    }
+
+    public void SetSetting(string key, string? value)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = value is null
+                ? "DELETE FROM node_settings WHERE key = $k"
+                : "INSERT INTO node_settings (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = $v";
+            cmd.Parameters.AddWithValue("$k", key);
+            if (value is not null)
+            {
+                cmd.Parameters.AddWithValue("$v", value);
+            }
+
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Event times are stored in UTC with a fixed width, so comparing the text compares the times.</summary>
     private static string Utc(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -16,18 +16,45 @@ public sealed class HakodNode : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    public HakodNode(string? tag = null)
+    /// <param name="tag">Names the node, its data dir and cgroups; unique by default.</param>
+    /// <param name="shareNetworkWith">
+    /// Another node whose bridge and subnet (one segment, one address pool) this one joins, as two hosts of one
+    /// site would; the bridge then belongs to that node, and only it deletes the bridge.
+    /// </param>
+    /// <param name="listen">Also serve the API on 127.0.0.1:a free port with a token (node-to-node traffic).</param>
+    /// <param name="dataDir">A data dir elsewhere (e.g. on a small filesystem the test mounted).</param>
+    public HakodNode(string? tag = null, HakodNode? shareNetworkWith = null, bool listen = false, string? dataDir = null)
     {
         var n = Interlocked.Increment(ref _next);
         var id = $"{Environment.ProcessId % 10000}{n}";
         Tag = tag ?? "it" + id;
-        DataDir = Path.Combine(Path.GetTempPath(), $"hako-{Tag}");
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), $"hako-{Tag}");
         Socket = Path.Combine(DataDir, "hako.sock");
-        Bridge = $"hkb{id}";
+        Bridge = shareNetworkWith?.Bridge ?? $"hkb{id}";
         // 10.2xx.N.0/24: unique per process and node, inside ranges only this test uses.
-        Subnet = $"10.{200 + Environment.ProcessId % 50}.{n % 250}.0/24";
+        Subnet = shareNetworkWith?.Subnet ?? $"10.{200 + Environment.ProcessId % 50}.{n % 250}.0/24";
+        OwnsBridge = shareNetworkWith is null;
         NodeName = Tag;
+        if (listen)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            ListenPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            ExtraArgs.AddRange(["--listen", $"127.0.0.1:{ListenPort}"]);
+        }
     }
+
+    /// <summary>False when the bridge is another node's (shared segment): disposing leaves it to its owner.</summary>
+    public bool OwnsBridge { get; }
+
+    /// <summary>The TCP port with --listen, else null.</summary>
+    public int? ListenPort { get; }
+
+    public string Url => $"http://127.0.0.1:{ListenPort}";
+
+    /// <summary>The bearer token of the TCP API (DATA-DIR/api.token, made at start).</summary>
+    public string Token => File.ReadAllText(Path.Combine(DataDir, "api.token")).Trim();
 
     public string Tag { get; }
     public string DataDir { get; }
@@ -244,7 +271,8 @@ public sealed class HakodNode : IAsyncDisposable
         {
         }
 
-        await HostCleanup.SweepAsync(DataDir, Bridge, $"hako-{NodeName}");
-        await HostCleanup.SweepAsync(DataDir, Bridge, $"hako-{NodeName}.monitor");
+        var bridge = OwnsBridge ? Bridge : null;
+        await HostCleanup.SweepAsync(DataDir, bridge, $"hako-{NodeName}");
+        await HostCleanup.SweepAsync(DataDir, bridge, $"hako-{NodeName}.monitor");
     }
 }

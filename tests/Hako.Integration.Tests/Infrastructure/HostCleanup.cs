@@ -6,7 +6,8 @@ namespace Hako.Integration.Tests.Infrastructure;
 /// <summary>Removes everything a test node may have left on the host: containers, mounts, loop devices, bridge, cgroups, files.</summary>
 public static class HostCleanup
 {
-    public static async Task SweepAsync(string dataDir, string bridge, string cgroupParent)
+    /// <param name="bridge">The node's own bridge, or null when it shares another node's (left to that node).</param>
+    public static async Task SweepAsync(string dataDir, string? bridge, string cgroupParent)
     {
         var lxc = Path.Combine(dataDir, "lxc");
         if (Directory.Exists(lxc))
@@ -27,7 +28,11 @@ public static class HostCleanup
             await ProcessRunner.RunAsync("losetup", ["-d", loop]);
         }
 
-        await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
+        if (bridge is not null)
+        {
+            await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
+        }
+
         foreach (var controller in Directory.Exists("/sys/fs/cgroup") ? Directory.EnumerateDirectories("/sys/fs/cgroup") : [])
         {
             var dir = Path.Combine(controller, cgroupParent);
@@ -44,7 +49,25 @@ public static class HostCleanup
 
         if (Directory.Exists(dataDir))
         {
-            Directory.Delete(dataDir, true);
+            if (MountInfo.Read().Any(m => m.MountPoint == dataDir))
+            {
+                // The data dir is a filesystem the test mounted: empty it, its owner unmounts it.
+                foreach (var entry in Directory.EnumerateFileSystemEntries(dataDir))
+                {
+                    if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
+                    {
+                        Directory.Delete(entry, true);
+                    }
+                    else
+                    {
+                        File.Delete(entry);
+                    }
+                }
+            }
+            else
+            {
+                Directory.Delete(dataDir, true);
+            }
         }
     }
 
