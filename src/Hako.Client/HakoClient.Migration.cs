@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Hako.Contracts;
 
 namespace Hako.Client;
@@ -80,6 +81,11 @@ public sealed partial class HakoClient
     /// <summary>DELETE /v1/migrations/incoming/{name}: drops a half-received container; a committed one is kept.</summary>
     public Task AbortIncomingAsync(string name, CancellationToken cancellationToken = default) =>
         SendNoContentAsync(HttpMethod.Delete, $"v1/migrations/incoming/{Segment(name)}", cancellationToken);
+
+    /// <summary>PUT /v1/migrations/incoming/{name}/handover: the container's usage history, after the switch.</summary>
+    public Task HandOverAsync(string name, MigrationHandOver handOver, CancellationToken cancellationToken = default) =>
+        SendNoContentAsync(HttpMethod.Put, $"v1/migrations/incoming/{Segment(name)}/handover", cancellationToken,
+            JsonContent.Create(handOver, HakoJsonContext.Default.MigrationHandOver, JsonMediaType));
 
     private static StreamContent Tar(Stream tar)
     {

@@ -118,9 +118,9 @@ public sealed partial class HakoClient : IDisposable
         }
     }
 
-    private async Task SendNoContentAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task SendNoContentAsync(HttpMethod method, string path, CancellationToken cancellationToken, HttpContent? content = null)
     {
-        using var response = await SendCoreAsync(method, path, content: null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(method, path, content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends one request; connection failures and non-2xx answers become <see cref="HakoApiException"/>.</summary>

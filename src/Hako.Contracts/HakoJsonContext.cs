@@ -48,4 +48,5 @@ namespace Hako.Contracts;
 [JsonSerializable(typeof(DeletePathsRequest))]
 [JsonSerializable(typeof(ReceiveResult))]
 [JsonSerializable(typeof(CommitIncomingRequest))]
+[JsonSerializable(typeof(MigrationHandOver))]
 public sealed partial class HakoJsonContext : JsonSerializerContext;

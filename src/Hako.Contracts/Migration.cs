@@ -159,3 +159,30 @@ public sealed record CommitIncomingRequest
 {
     public bool Start { get; init; }
 }
+
+/// <summary>
+/// Node-to-node, after the switch (PUT .../incoming/{name}/handover): what lives beside the container's row
+/// and moves with it — its usage history — and where it came from, for the target's "migrated" event.
+/// </summary>
+public sealed record MigrationHandOver
+{
+    public required string SourceNode { get; init; }
+    public required UsageTransfer History { get; init; }
+}
+
+/// <summary>
+/// A series' stored usage history: raw samples (values as measured, in the order of <see cref="Metrics"/>)
+/// and aggregate buckets (mean, max, p95 in display units). Metrics are named, so nodes of different
+/// versions map them by name and skip what they don't know.
+/// </summary>
+public sealed record UsageTransfer
+{
+    public required IReadOnlyList<string> Metrics { get; init; }
+    public double BucketSeconds { get; init; }
+    public required IReadOnlyList<RawUsageRow> Raw { get; init; }
+    public required IReadOnlyList<AggregateUsageRow> Aggregates { get; init; }
+}
+
+public sealed record RawUsageRow(DateTimeOffset Time, IReadOnlyList<long?> Values);
+
+public sealed record AggregateUsageRow(DateTimeOffset Time, IReadOnlyList<double?> Mean, IReadOnlyList<double?> Max, IReadOnlyList<double?> P95);

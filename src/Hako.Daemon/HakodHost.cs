@@ -91,6 +91,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Usage.UsageSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageSampler>());
         builder.Services.AddSingleton<Usage.UsageQuery>();
+        builder.Services.AddSingleton<Usage.UsageTransfers>();
         builder.Services.AddSingleton<Usage.PrometheusExporter>();
         builder.Services.AddSingleton<Capacity.CapacityService>();
 

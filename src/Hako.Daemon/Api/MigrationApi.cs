@@ -65,6 +65,15 @@ public static class MigrationApi
         g.MapPost("/{name}/commit", async (string name, CommitIncomingRequest req, ContainerService svc, CancellationToken ct) =>
             Results.Json(await svc.CommitIncomingAsync(name, req.Start, ct), HakoJsonContext.Default.ContainerInfo));
 
+        // After the switch: the container's usage history, and its "migrated" event here.
+        g.MapPut("/{name}/handover", (string name, MigrationHandOver h, ContainerService svc, Usage.UsageTransfers usage, Events.EventLog events) =>
+        {
+            svc.Record(name);
+            var rows = usage.Import(name, h.History);
+            events.Publish(EventType.Migrated, name, $"arrived from {h.SourceNode} with {rows} rows of usage history");
+            return Results.NoContent();
+        });
+
         g.MapDelete("/{name}", async (string name, ContainerService svc) =>
         {
             await svc.AbortIncomingAsync(name);

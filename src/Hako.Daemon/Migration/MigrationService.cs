@@ -29,6 +29,8 @@ public sealed partial class MigrationService(
     TemplateStore templates,
     NodeRegistry nodes,
     CriuProbe criu,
+    Usage.UsageTransfers usage,
+    Events.EventLog events,
     ILogger<MigrationService> log)
 {
     private static readonly PassPlanner Planner = new();
@@ -183,7 +185,7 @@ public sealed partial class MigrationService(
 
         // After the switch the container lives on the target: nothing below may undo that.
         p.Phase("cleanup");
-        await HandOverAsync(r, peer, client, ct);
+        await HandOverAsync(r, peer, client, p, ct);
         try
         {
             await containers.RemoveMigratedAsync(name);
@@ -199,14 +201,24 @@ public sealed partial class MigrationService(
     }
 
     /// <summary>
-    /// The single place where what lives beside the container's row moves with it. Usage history and the
-    /// events log are built elsewhere: wire their export (here) and import (the target's commit) and the
-    /// "migrated" event at this point. Runs after the switch, before the local rows are deleted.
+    /// What lives beside the container's row moves with it: its usage history goes to the target (which
+    /// records its own "migrated" event), and this node records where it went. Runs after the switch, before
+    /// the local rows are deleted; the container already runs on the target, so a failure here only costs
+    /// history and is reported as a note, never undone.
     /// </summary>
-    private Task HandOverAsync(ContainerRecord record, PeerNode target, HakoClient client, CancellationToken ct)
+    private async Task HandOverAsync(ContainerRecord record, PeerNode target, HakoClient client, Progress p, CancellationToken ct)
     {
-        _ = (record, target, client, ct); // TODO(coordinator): usage-history export/import and the "migrated" event.
-        return Task.CompletedTask;
+        try
+        {
+            var handOver = new MigrationHandOver { SourceNode = options.NodeName, History = usage.Export(record.Name) };
+            await client.HandOverAsync(record.Name, handOver, ct);
+        }
+        catch (Exception e) when (e is HakoApiException or HttpRequestException or IOException)
+        {
+            p.Note($"{record.Name} runs on {target.Name}, but its usage history could not be sent ({e.Message}); it is lost with the source copy");
+        }
+
+        events.Publish(EventType.Migrated, record.Name, $"moved to {target.Name}");
     }
 
     /// <summary>Why the processes are restarted rather than checkpointed; with --criu a refusal instead, before anything is touched.</summary>

@@ -22,6 +22,8 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await using var pair = await NodePair.StartAsync();
         await pair.CreateWriterAsync("mig1");
         var before = await pair.Source.ShowAsync("mig1");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few usage samples to move
+        var migrationStart = DateTimeOffset.UtcNow;
 
         var report = await pair.MigrateAsync("mig1");
         output.WriteLine($"passes {report.Passes.Count}, sent {report.BytesSent} of {report.ContainerBytes}, downtime {report.DowntimeMilliseconds:0} ms, notes: {string.Join(" / ", report.Notes)}; " +
@@ -49,6 +51,16 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.True(later.Length >= lines.Length + 20);
 
         await NodePair.AssertNothingLeftAsync(pair.Source, "mig1");
+
+        // The usage history moved with it (samples from before the migration are on the target), and both
+        // nodes' event logs say where it went.
+        var history = await pair.Target.Http.GetFromJsonAsync("/v1/containers/mig1/stats?since=5m&resource=cpu", HakoJsonContext.Default.UsageHistory);
+        Assert.Contains(history!.Metrics.Single().Points, pt => pt.Time < migrationStart);
+        var sourceEvents = await pair.Source.Http.GetFromJsonAsync("/v1/events?container=mig1&type=migrated", HakoJsonContext.Default.ListEventInfo);
+        Assert.Contains(sourceEvents!, e => e.Detail!.Contains(pair.Target.NodeName, StringComparison.Ordinal));
+        var targetEvents = await pair.Target.Http.GetFromJsonAsync("/v1/events?container=mig1&type=migrated", HakoJsonContext.Default.ListEventInfo);
+        Assert.Contains(targetEvents!, e => e.Detail!.Contains(pair.Source.NodeName, StringComparison.Ordinal));
+
         // The address answers from its new node on the shared segment.
         var ping = await ProcessRunner.RunAsync("busybox", ["ping", "-c", "1", "-W", "2", after.Ip!]);
         Assert.True(ping.Ok, ping.Stdout + ping.Stderr);

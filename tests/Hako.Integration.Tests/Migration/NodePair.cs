@@ -21,6 +21,12 @@ public sealed class NodePair : IAsyncDisposable
     {
         var source = new HakodNode(listen: true);
         var target = new HakodNode(shareNetworkWith: source, listen: true, dataDir: targetDataDir);
+        // Sample every second, so a container has usage history to move within a test's time.
+        foreach (var node in new[] { source, target })
+        {
+            node.ExtraArgs.AddRange(["--sample-interval", "1s", "--history-bucket", "2s", "--history-raw", "10m"]);
+        }
+
         configureTarget?.Invoke(target);
         var pair = new NodePair(source, target);
         try
