@@ -1,10 +1,17 @@
 // Times the planner on the sizes the issue names: an admission decision against 200 containers
 // with 30 days of 5-minute history (< 50 ms), and a backtest of 100 nodes of 32 Bitbrains tenants
 // (< 10 s). Run in Release: dotnet run -c Release --project bench/Hako.Capacity.Bench [TRACE_DIR]
+// With "admission [ROUNDS]" it times hakod's CapacityService over a real SQLite store instead (AdmissionBench.cs).
 using System.Diagnostics;
 using Hako.Capacity;
 using Hako.Capacity.Backtest;
 using Hako.Capacity.Planning;
+
+if (args is ["admission", .. var rest])
+{
+    AdmissionBench.Run(rest);
+    return;
+}
 
 const double GiB = 1024.0 * 1024 * 1024;
 const int Buckets = 8640;
