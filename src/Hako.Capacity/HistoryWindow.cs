@@ -1,0 +1,393 @@
+namespace Hako.Capacity;
+
+/// <summary>
+/// The recorded buckets of every container, aligned to bucket indexes and kept between snapshots,
+/// so that a new snapshot costs one pass over the series instead of re-aligning every record.
+/// hakod appends the buckets the usage store gained, forgets those that left the window, and
+/// builds a snapshot whenever the history or a commitment changed. A container whose buckets and
+/// window did not change keeps its filled series (the same arrays), so after a create or a
+/// <c>set</c> only the commitments are new, and <see cref="Planning.NodeModel.Prepare"/> reuses
+/// the statistics of those arrays. <see cref="SnapshotBuilder.Build"/> is this from scratch;
+/// the rules are on <see cref="SnapshotBuilder"/>. Not thread-safe: the caller serializes.
+/// </summary>
+public sealed class HistoryWindow
+{
+    private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
+    private readonly long _bucketTicks;
+
+    public HistoryWindow(TimeSpan bucketLength)
+    {
+        if (bucketLength <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bucketLength), bucketLength, "The bucket length must be positive.");
+        }
+        BucketLength = bucketLength;
+        _bucketTicks = bucketLength.Ticks;
+    }
+
+    public TimeSpan BucketLength { get; }
+
+    /// <summary>The containers that have a record.</summary>
+    public IEnumerable<string> Names => _tracks.Keys;
+
+    /// <summary>
+    /// Records buckets of <paramref name="name"/>, in any order. A bucket recorded again keeps
+    /// each metric's newest finite value; NaN = that metric was not recorded.
+    /// </summary>
+    /// <returns>Whether any bucket was recorded.</returns>
+    public bool Append(string name, IEnumerable<BucketMean> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        Track? track = null;
+        foreach (var b in buckets)
+        {
+            if (track is null && !_tracks.TryGetValue(name, out track))
+            {
+                _tracks[name] = track = new Track();
+            }
+            track.Set(Index(b.Start), b.Cpu, b.Memory);
+        }
+        return track is not null;
+    }
+
+    /// <summary>The start of the newest recorded bucket of <paramref name="name"/>, if it has any.</summary>
+    public DateTimeOffset? Last(string name) =>
+        _tracks.TryGetValue(name, out var t) && t.Length > 0 ? Time(t.Start + t.Length - 1) : null;
+
+    /// <summary>Forgets every bucket of <paramref name="name"/>.</summary>
+    public bool Forget(string name) => _tracks.Remove(name);
+
+    /// <summary>Forgets the buckets that start before <paramref name="start"/>.</summary>
+    /// <returns>Whether any bucket was forgotten.</returns>
+    public bool ForgetBefore(DateTimeOffset start)
+    {
+        // The first bucket index whose start is at or after `start`.
+        var aligned = SnapshotBuilder.Align(start, BucketLength);
+        var keep = Index(aligned) + (aligned < start ? 1 : 0);
+        var changed = false;
+        foreach (var track in _tracks.Values)
+        {
+            changed |= track.DropBefore(keep);
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// The snapshot of <paramref name="containers"/> over [<paramref name="windowStart"/>,
+    /// <paramref name="end"/>), exactly as <see cref="SnapshotBuilder"/> describes it.
+    /// </summary>
+    public BuiltSnapshot Build(
+        ResourceVector capacity,
+        IReadOnlyList<ContainerCommitments> containers,
+        IReadOnlyList<PlanSpec> plans,
+        DateTimeOffset windowStart,
+        DateTimeOffset end)
+    {
+        ArgumentNullException.ThrowIfNull(containers);
+        ArgumentNullException.ThrowIfNull(plans);
+        var last = Index(SnapshotBuilder.Align(end, BucketLength)); // exclusive: the bucket holding `end` is not complete
+        var from = Index(SnapshotBuilder.Align(windowStart, BucketLength));
+        var first = last;
+        var tracks = new Track?[containers.Count];
+        for (var i = 0; i < containers.Count; i++)
+        {
+            tracks[i] = _tracks.GetValueOrDefault(containers[i].Name);
+            if (tracks[i]?.FirstAtOrAfter(from) is { } f && f < first)
+            {
+                first = f;
+            }
+        }
+        var n = (int)(last - first);
+        var series = new Filled?[containers.Count];
+        var cpu = new double[containers.Count][];
+        var memory = new double[containers.Count][];
+        var infos = new ContainerHistoryInfo[containers.Count];
+        var limits = new ResourceVector[containers.Count];
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var c = containers[i];
+            limits[i] = new ResourceVector(Finite(c.Limit.Cpu, capacity.Cpu), Finite(c.Limit.Memory, capacity.Memory));
+            series[i] = tracks[i]?.Fill(first, n);
+            if (series[i] is { } own)
+            {
+                (cpu[i], memory[i]) = (own.Cpu, own.Memory);
+                infos[i] = new ContainerHistoryInfo(c.Name, own.FirstOwn > 0 ? HistorySource.OwnBackfilled : HistorySource.Own, own.Recorded, n - own.Recorded, null);
+            }
+            else
+            {
+                (cpu[i], memory[i]) = (new double[n], new double[n]);
+                infos[i] = new ContainerHistoryInfo(c.Name, HistorySource.Limit, 0, n, null);
+            }
+        }
+
+        // Containers without a record of their own: copy their plan's busiest container, else the limit.
+        for (var i = 0; i < containers.Count; i++)
+        {
+            if (series[i] is not null)
+            {
+                continue;
+            }
+            var peerCpu = Busiest(containers, series, c => c.CpuMean, containers[i].Plan);
+            var peerMemory = Busiest(containers, series, c => c.MemoryMean, containers[i].Plan);
+            if (peerCpu >= 0 && peerMemory >= 0)
+            {
+                CopyCapped(cpu[peerCpu], cpu[i], limits[i].Cpu);
+                CopyCapped(memory[peerMemory], memory[i], limits[i].Memory);
+                infos[i] = infos[i] with { Source = HistorySource.PlanHistory, SourceContainer = containers[peerMemory].Name };
+            }
+            else
+            {
+                Array.Fill(cpu[i], limits[i].Cpu);
+                Array.Fill(memory[i], limits[i].Memory);
+            }
+        }
+
+        var usages = new ContainerUsage[containers.Count];
+        for (var i = 0; i < containers.Count; i++)
+        {
+            usages[i] = new ContainerUsage
+            {
+                Name = containers[i].Name,
+                Plan = containers[i].Plan,
+                Guarantee = containers[i].Guarantee,
+                Limit = limits[i],
+                Cpu = cpu[i],
+                Memory = memory[i],
+            };
+        }
+        var snapshot = new NodeSnapshot
+        {
+            Capacity = capacity,
+            Containers = usages,
+            Plans = plans,
+            Start = Time(first),
+            BucketLength = BucketLength,
+        };
+        return new BuiltSnapshot(snapshot, infos, BucketLength * n);
+    }
+
+    private long Index(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / _bucketTicks;
+
+    private DateTimeOffset Time(long index) => DateTimeOffset.UnixEpoch.AddTicks(index * _bucketTicks);
+
+    private static double Finite(double limit, double capacity) => double.IsFinite(limit) ? limit : capacity;
+
+    private static int Busiest(IReadOnlyList<ContainerCommitments> containers, Filled?[] series, Func<Filled, double> mean, string? plan)
+    {
+        var best = -1;
+        var bestMean = double.NegativeInfinity;
+        for (var j = 0; j < containers.Count; j++)
+        {
+            if (series[j] is { } own && string.Equals(containers[j].Plan, plan, StringComparison.Ordinal) && mean(own) > bestMean)
+            {
+                (best, bestMean) = (j, mean(own));
+            }
+        }
+        return best;
+    }
+
+    private static void CopyCapped(double[] source, double[] target, double cap)
+    {
+        for (var t = 0; t < source.Length; t++)
+        {
+            target[t] = Math.Min(source[t], cap);
+        }
+    }
+
+    /// <summary>
+    /// One container's series over a window: gaps carry the last value, the buckets before its
+    /// first record hold its recorded peak, a metric never recorded stays 0.
+    /// </summary>
+    private sealed class Filled(long first, int buckets, long version, double[] cpu, double[] memory, int recorded, int firstOwn)
+    {
+        private double? _cpuMean;
+        private double? _memoryMean;
+
+        public long First { get; } = first;
+        public int Buckets { get; } = buckets;
+        public long Version { get; } = version;
+        public double[] Cpu { get; } = cpu;
+        public double[] Memory { get; } = memory;
+
+        /// <summary>Buckets with a record of its own in the window.</summary>
+        public int Recorded { get; } = recorded;
+
+        /// <summary>The first bucket with a record of its own.</summary>
+        public int FirstOwn { get; } = firstOwn;
+
+        public double CpuMean => _cpuMean ??= Mean(Cpu);
+        public double MemoryMean => _memoryMean ??= Mean(Memory);
+
+        private static double Mean(double[] series) => series.Length == 0 ? 0 : series.Average();
+    }
+
+    /// <summary>
+    /// One container's recorded buckets on absolute bucket indexes [Start, Start + Length), in
+    /// arrays from <c>_offset</c>: NaN = not recorded; <c>_present</c> = a record exists (even
+    /// with no finite value), which extends the node's history like any record.
+    /// </summary>
+    private sealed class Track
+    {
+        private double[] _cpu = [];
+        private double[] _memory = [];
+        private bool[] _present = [];
+        private int _offset;
+        private long _version;
+        private Filled? _filled;
+
+        public long Start { get; private set; }
+        public int Length { get; private set; }
+
+        public void Set(long index, double cpu, double memory)
+        {
+            if (Length == 0)
+            {
+                Start = index;
+                Reserve(0, 1);
+            }
+            else if (index < Start)
+            {
+                Reserve((int)(Start - index), (int)(Start - index) + Length);
+                Start = index;
+            }
+            else if (index >= Start + Length)
+            {
+                Reserve(0, (int)(index - Start) + 1);
+            }
+            var slot = _offset + (int)(index - Start);
+            if (double.IsFinite(cpu))
+            {
+                _cpu[slot] = Math.Max(0, cpu);
+            }
+            if (double.IsFinite(memory))
+            {
+                _memory[slot] = Math.Max(0, memory);
+            }
+            _present[slot] = true;
+            _version++;
+        }
+
+        public bool DropBefore(long index)
+        {
+            var drop = (int)Math.Clamp(index - Start, 0, Length);
+            if (drop == 0)
+            {
+                return false;
+            }
+            (Start, _offset, Length) = (Start + drop, _offset + drop, Length - drop);
+            _version++;
+            return true;
+        }
+
+        /// <summary>The first index ≥ <paramref name="index"/> with a record.</summary>
+        public long? FirstAtOrAfter(long index)
+        {
+            for (var i = (int)Math.Clamp(index - Start, 0, Length); i < Length; i++)
+            {
+                if (_present[_offset + i])
+                {
+                    return Start + i;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>The filled series over [first, first + n), or null without any finite value in it.</summary>
+        public Filled? Fill(long first, int n)
+        {
+            if (_filled is { } f && f.First == first && f.Buckets == n && f.Version == _version)
+            {
+                return f;
+            }
+            var cpu = new double[n];
+            var memory = new double[n];
+            Array.Fill(cpu, double.NaN);
+            Array.Fill(memory, double.NaN);
+            var from = Math.Max(first, Start);
+            var to = Math.Min(first + n, Start + Length);
+            if (to > from)
+            {
+                var source = _offset + (int)(from - Start);
+                var target = (int)(from - first);
+                Array.Copy(_cpu, source, cpu, target, to - from);
+                Array.Copy(_memory, source, memory, target, to - from);
+            }
+            var recorded = 0;
+            for (var t = 0; t < n; t++)
+            {
+                recorded += double.IsNaN(cpu[t]) && double.IsNaN(memory[t]) ? 0 : 1;
+            }
+            if (recorded == 0)
+            {
+                _filled = null;
+                return null;
+            }
+            var firstOwn = Math.Min(FillGaps(cpu), FillGaps(memory));
+            return _filled = new Filled(first, n, _version, cpu, memory, recorded, firstOwn);
+        }
+
+        /// <summary>
+        /// Carries the last value over gaps (NaN) and writes the series' peak before its first
+        /// record. Returns that first record's index (the length when there is none: then all 0).
+        /// </summary>
+        private static int FillGaps(double[] series)
+        {
+            var firstSeen = Array.FindIndex(series, v => !double.IsNaN(v));
+            if (firstSeen < 0)
+            {
+                // This metric was never recorded (another one was): nothing known, leave 0.
+                Array.Clear(series);
+                return series.Length;
+            }
+            var peak = 0.0;
+            for (var t = firstSeen; t < series.Length; t++)
+            {
+                if (double.IsNaN(series[t]))
+                {
+                    series[t] = series[t - 1];
+                }
+                else
+                {
+                    peak = Math.Max(peak, series[t]);
+                }
+            }
+            Array.Fill(series, peak, 0, firstSeen);
+            return firstSeen;
+        }
+
+        /// <summary>
+        /// Room for <paramref name="before"/> new slots before Start and <paramref name="length"/>
+        /// slots from the new start; new slots are empty. Call with Start and Length unchanged.
+        /// </summary>
+        private void Reserve(int before, int length)
+        {
+            if (before > _offset || _offset - before + length > _cpu.Length)
+            {
+                // Twice what is needed, so appending one bucket at a time (and forgetting the oldest) copies rarely.
+                var size = Math.Max(16, 2 * length);
+                var cpu = new double[size];
+                var memory = new double[size];
+                var present = new bool[size];
+                Array.Copy(_cpu, _offset, cpu, before, Length);
+                Array.Copy(_memory, _offset, memory, before, Length);
+                Array.Copy(_present, _offset, present, before, Length);
+                (_cpu, _memory, _present, _offset) = (cpu, memory, present, before);
+            }
+            // Slots before the old start and after the old end may hold forgotten buckets.
+            Clear(_offset - before, before);
+            Clear(_offset + Length, length - before - Length);
+            _offset -= before;
+            Length = length;
+        }
+
+        private void Clear(int slot, int count)
+        {
+            if (count > 0)
+            {
+                Array.Fill(_cpu, double.NaN, slot, count);
+                Array.Fill(_memory, double.NaN, slot, count);
+                Array.Clear(_present, slot, count);
+            }
+        }
+    }
+}
