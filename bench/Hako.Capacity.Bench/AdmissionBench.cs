@@ -72,28 +72,28 @@ internal static class AdmissionBench
         var service = new CapacityService(options, usage, state, catalog, clock, NullLogger<CapacityService>.Instance);
         var small = catalog.Resolve("bench-s");
         var big = catalog.Resolve("bench-xl");
-        var cold = Time(() => service.Admit("new", "bench-s", small, null));
+        var cold = Time(() => Decide(service, "new", "bench-s", small, null));
         var results = new Dictionary<string, List<double>>();
         void Add(string label, double ms) => (results.TryGetValue(label, out var l) ? l : results[label] = []).Add(ms);
         string? refusal = null;
         for (var round = 0; round < rounds; round++)
         {
             Insert(state, catalog, $"extra{round:000}", "bench-s", clock);
-            Add("after a create (commitments changed)", Time(() => service.Admit("new", "bench-s", small, null)));
-            Add("cache hit", Time(() => service.Admit("new", "bench-s", small, null)));
-            Add("set/start (container judged as if new)", Time(() => service.Admit("ct001", "bench-s", small, "ct001")));
+            Add("after a create (commitments changed)", Time(() => Decide(service, "new", "bench-s", small, null)));
+            Add("cache hit", Time(() => Decide(service, "new", "bench-s", small, null)));
+            Add("set/start (container judged as if new)", Time(() => Decide(service, "ct001", "bench-s", small, "ct001")));
             clock.Now += Bucket;
             for (var i = 0; i < Containers; i++)
             {
                 usage.AppendAggregates($"ct{i:000}", Bucket, [(Point(end + Bucket * round, round, perContainer, rng), 30)]);
             }
 
-            Add("after a new bucket (store read, window slides)", Time(() => service.Admit("new", "bench-s", small, null)));
+            Add("after a new bucket (store read, window slides)", Time(() => Decide(service, "new", "bench-s", small, null)));
             Add("refusal with the other plans' headroom", Time(() =>
             {
                 try
                 {
-                    service.Admit("huge", "bench-xl", big, null);
+                    Decide(service, "huge", "bench-xl", big, null);
                 }
                 catch (HakoException e)
                 {
@@ -173,6 +173,18 @@ internal static class AdmissionBench
         values[(int)UsageMetric.Cpu] = new UsageValue(cpu, cpu, cpu);
         values[(int)UsageMetric.Memory] = new UsageValue(mem, mem, mem);
         return new UsagePoint(time, values);
+    }
+
+    /// <summary>What ContainerService.Admit asks for a best-effort plan: the node now, the mode, the planner.</summary>
+    private static void Decide(CapacityService service, string name, string planName, Plan plan, string? exclude)
+    {
+        var prepared = service.Current(exclude);
+        if (!service.AdmissionMode(prepared).Statistical)
+        {
+            throw new InvalidOperationException("the bench node should have enough history for statistical admission");
+        }
+
+        service.Admit(prepared, name, planName, plan);
     }
 
     private static double Time(Action action)

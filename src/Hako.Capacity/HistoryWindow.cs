@@ -299,21 +299,22 @@ public sealed class HistoryWindow
             {
                 return f;
             }
-            var cpu = new double[n];
-            var memory = new double[n];
-            Array.Fill(cpu, double.NaN);
-            Array.Fill(memory, double.NaN);
-            var from = Math.Max(first, Start);
-            var to = Math.Min(first + n, Start + Length);
+            var cpu = GC.AllocateUninitializedArray<double>(n);
+            var memory = GC.AllocateUninitializedArray<double>(n);
+            var from = (int)Math.Clamp(Start - first, 0, n);
+            var to = (int)Math.Clamp(Start + Length - first, from, n);
+            Array.Fill(cpu, double.NaN, 0, from);
+            Array.Fill(memory, double.NaN, 0, from);
             if (to > from)
             {
-                var source = _offset + (int)(from - Start);
-                var target = (int)(from - first);
-                Array.Copy(_cpu, source, cpu, target, to - from);
-                Array.Copy(_memory, source, memory, target, to - from);
+                var source = _offset + (int)(first + from - Start);
+                Array.Copy(_cpu, source, cpu, from, to - from);
+                Array.Copy(_memory, source, memory, from, to - from);
             }
+            Array.Fill(cpu, double.NaN, to, n - to);
+            Array.Fill(memory, double.NaN, to, n - to);
             var recorded = 0;
-            for (var t = 0; t < n; t++)
+            for (var t = from; t < to; t++)
             {
                 recorded += double.IsNaN(cpu[t]) && double.IsNaN(memory[t]) ? 0 : 1;
             }

@@ -94,7 +94,16 @@ public sealed record NodeSnapshot
 
     private static bool ContainsNaN(ReadOnlySpan<double> values)
     {
-        foreach (var v in values)
+        // NaN is the one value not equal to itself; compare whole vectors at a time.
+        var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(values);
+        foreach (var v in vectors)
+        {
+            if (!System.Numerics.Vector.EqualsAll(v, v))
+            {
+                return true;
+            }
+        }
+        foreach (var v in values[(vectors.Length * System.Numerics.Vector<double>.Count)..])
         {
             if (double.IsNaN(v))
             {

@@ -53,8 +53,9 @@ public sealed partial class CapacityService(
             var bucket = options.HistoryBucketSpan;
             var node = plans.Node();
             var capacity = new ResourceVector(node.Usable(AdmissionResource.Cpu), node.Usable(AdmissionResource.Memory));
-            var records = store.ListContainers().Where(r => r.Status != RecordStatus.Destroying && r.Name != exclude).ToList();
-            var specs = records.Select(r => Spec(r, plans.Effective(r), capacity)).ToList();
+            var resolve = plans.Resolver();
+            var specs = store.ListContainers().Where(r => r.Status != RecordStatus.Destroying && r.Name != exclude)
+                .Select(r => Spec(r, resolve, capacity)).ToList();
             var end = SnapshotBuilder.Align(now, bucket);
             var key = Key(end, capacity, exclude, specs);
             if (_cached is { } c && c.Key == key)
@@ -112,13 +113,13 @@ public sealed partial class CapacityService(
     }
 
     /// <summary>
-    /// Best-effort admission by the planner. Returns false (and the reason) when there is too
+    /// Best-effort admission by the planner against <paramref name="prepared"/> (<see cref="Current"/>,
+    /// with the container left out at start and set). Returns false (and the reason) when there is too
     /// little history, so the caller falls back to the overcommit ratios; throws
     /// InsufficientResources when the rule refuses. Records nothing.
     /// </summary>
-    public (bool Statistical, string Detail) Admit(string name, string? planName, Plan candidate, string? exclude)
+    public (bool Statistical, string Detail) Admit(Prepared prepared, string name, string? planName, Plan candidate)
     {
-        var prepared = Current(exclude);
         var mode = AdmissionMode(prepared);
         if (!mode.Statistical)
         {
@@ -145,9 +146,10 @@ public sealed partial class CapacityService(
     /// plan's, otherwise the name plus those settings, so that containers created with the same
     /// explicit flags learn from each other and not from the plan's own containers.
     /// </summary>
-    public string PlanKey(string? planName, Plan effective)
+    public string PlanKey(string? planName, Plan effective) => PlanKey(plans.Resolver()(planName), effective);
+
+    private static string PlanKey(Plan basePlan, Plan effective)
     {
-        var basePlan = plans.TryResolve(planName ?? PlanCatalog.DefaultName) ?? PlanCatalog.Default;
         if (Same(basePlan, effective))
         {
             return basePlan.Name;
@@ -185,9 +187,10 @@ public sealed partial class CapacityService(
         a.Kind == b.Kind && a.Limits.MemoryBytes == b.Limits.MemoryBytes && a.Limits.EffectiveCpus == b.Limits.EffectiveCpus
         && a.Guarantees.MemoryBytes == b.Guarantees.MemoryBytes && Math.Abs(a.Guarantees.Cpus - b.Guarantees.Cpus) < 1e-9;
 
-    private (ContainerCommitments Spec, string Key) Spec(ContainerRecord r, Plan effective, ResourceVector capacity)
+    private static (ContainerCommitments Spec, string Key) Spec(ContainerRecord r, Func<string?, Plan> resolve, ResourceVector capacity)
     {
-        var spec = PlanSpecOf(PlanKey(r.PlanName, effective), effective, capacity);
+        var effective = PlanCatalog.Effective(r, resolve);
+        var spec = PlanSpecOf(PlanKey(resolve(r.PlanName), effective), effective, capacity);
         return (new ContainerCommitments(r.Name, spec.Name, spec.Guarantee, spec.Limit),
             string.Create(CultureInfo.InvariantCulture, $"{r.Name}|{spec.Name}|{spec.Limit}|{spec.Guarantee}"));
     }
