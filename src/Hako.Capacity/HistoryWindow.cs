@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Hako.Capacity;
 
 /// <summary>
@@ -186,6 +187,7 @@ public sealed class HistoryWindow
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyCapped(double[] source, double[] target, double cap)
     {
         for (var t = 0; t < source.Length; t++)
@@ -293,6 +295,7 @@ public sealed class HistoryWindow
         }
 
         /// <summary>The filled series over [first, first + n), or null without any finite value in it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Filled? Fill(long first, int n)
         {
             if (_filled is { } f && f.First == first && f.Buckets == n && f.Version == _version)
@@ -331,6 +334,7 @@ public sealed class HistoryWindow
         /// Carries the last value over gaps (NaN) and writes the series' peak before its first
         /// record. Returns that first record's index (the length when there is none: then all 0).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int FillGaps(double[] series)
         {
             var firstSeen = Array.FindIndex(series, v => !double.IsNaN(v));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Hako.Capacity;
 
 /// <summary>
@@ -92,6 +93,7 @@ public sealed record NodeSnapshot
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ContainsNaN(ReadOnlySpan<double> values)
     {
         // NaN is the one value not equal to itself; compare whole vectors at a time.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hako.Capacity.Statistics;
 
 namespace Hako.Capacity;
@@ -150,6 +151,7 @@ public sealed class ResourceHistory
     }
 
     /// <summary>Adds <paramref name="times"/> × <paramref name="series"/> into <paramref name="into"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddScaled(Span<double> into, ReadOnlySpan<double> series, double times)
     {
         for (var i = 0; i < into.Length; i++)
@@ -226,6 +228,7 @@ public sealed class ResourceHistory
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Add(double[] into, ReadOnlySpan<double> series, int times)
     {
         var vectors = System.Numerics.Vector<double>.Count;

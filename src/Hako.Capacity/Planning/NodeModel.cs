@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Hako.Capacity.Planning;
 
 /// <summary>
@@ -120,6 +121,7 @@ public sealed class NodeModel
 
         public int Members => group.Members.Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ResourceHistory History(int rounds, int rest)
         {
             if (rounds == 0 && rest == 0)
