@@ -100,8 +100,8 @@ public sealed class HistoryWindow
         }
         var n = (int)(last - first);
         var series = new Filled?[containers.Count];
-        var cpu = new double[containers.Count][];
-        var memory = new double[containers.Count][];
+        var cpu = new Memory<double>[containers.Count];
+        var memory = new Memory<double>[containers.Count];
         var infos = new ContainerHistoryInfo[containers.Count];
         var limits = new ResourceVector[containers.Count];
         for (var i = 0; i < containers.Count; i++)
@@ -132,14 +132,14 @@ public sealed class HistoryWindow
             var peerMemory = Busiest(containers, series, c => c.MemoryMean, containers[i].Plan);
             if (peerCpu >= 0 && peerMemory >= 0)
             {
-                CopyCapped(cpu[peerCpu], cpu[i], limits[i].Cpu);
-                CopyCapped(memory[peerMemory], memory[i], limits[i].Memory);
+                CopyCapped(cpu[peerCpu].Span, cpu[i].Span, limits[i].Cpu);
+                CopyCapped(memory[peerMemory].Span, memory[i].Span, limits[i].Memory);
                 infos[i] = infos[i] with { Source = HistorySource.PlanHistory, SourceContainer = containers[peerMemory].Name };
             }
             else
             {
-                Array.Fill(cpu[i], limits[i].Cpu);
-                Array.Fill(memory[i], limits[i].Memory);
+                cpu[i].Span.Fill(limits[i].Cpu);
+                memory[i].Span.Fill(limits[i].Memory);
             }
         }
 
@@ -188,7 +188,7 @@ public sealed class HistoryWindow
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyCapped(double[] source, double[] target, double cap)
+    private static void CopyCapped(ReadOnlySpan<double> source, Span<double> target, double cap)
     {
         for (var t = 0; t < source.Length; t++)
         {
@@ -198,29 +198,47 @@ public sealed class HistoryWindow
 
     /// <summary>
     /// One container's series over a window: gaps carry the last value, the buckets before its
-    /// first record hold its recorded peak, a metric never recorded stays 0.
+    /// first record hold its recorded peak, a metric never recorded stays 0. The series are views
+    /// of longer buffers, so that when the window slides they can grow at the end in place: a
+    /// view is never written to once made.
     /// </summary>
-    private sealed class Filled(long first, int buckets, long version, double[] cpu, double[] memory, int recorded, int firstOwn)
+    private sealed class Filled(long first, int buckets, double[] cpu, double[] memory, int offset, int recorded, int firstCpu, int firstMemory)
     {
         private double? _cpuMean;
         private double? _memoryMean;
 
         public long First { get; } = first;
         public int Buckets { get; } = buckets;
-        public long Version { get; } = version;
-        public double[] Cpu { get; } = cpu;
-        public double[] Memory { get; } = memory;
+        public long End => First + Buckets;
+        public double[] CpuBuffer { get; } = cpu;
+        public double[] MemoryBuffer { get; } = memory;
+        public int Offset { get; } = offset;
+        public Memory<double> Cpu => CpuBuffer.AsMemory(Offset, Buckets);
+        public Memory<double> Memory => MemoryBuffer.AsMemory(Offset, Buckets);
 
         /// <summary>Buckets with a record of its own in the window.</summary>
         public int Recorded { get; } = recorded;
 
+        /// <summary>Each metric's first bucket with a record (the length when never recorded).</summary>
+        public int FirstCpu { get; } = firstCpu;
+        public int FirstMemory { get; } = firstMemory;
+
         /// <summary>The first bucket with a record of its own.</summary>
-        public int FirstOwn { get; } = firstOwn;
+        public int FirstOwn => Math.Min(FirstCpu, FirstMemory);
 
-        public double CpuMean => _cpuMean ??= Mean(Cpu);
-        public double MemoryMean => _memoryMean ??= Mean(Memory);
+        public double CpuMean => _cpuMean ??= Mean(Cpu.Span);
+        public double MemoryMean => _memoryMean ??= Mean(Memory.Span);
 
-        private static double Mean(double[] series) => series.Length == 0 ? 0 : series.Average();
+        /// <summary>The mean as Enumerable.Average computes it (a plain sum in order).</summary>
+        private static double Mean(ReadOnlySpan<double> series)
+        {
+            var sum = 0.0;
+            foreach (var v in series)
+            {
+                sum += v;
+            }
+            return series.IsEmpty ? 0 : sum / series.Length;
+        }
     }
 
     /// <summary>
@@ -234,8 +252,13 @@ public sealed class HistoryWindow
         private double[] _memory = [];
         private bool[] _present = [];
         private int _offset;
-        private long _version;
         private Filled? _filled;
+
+        /// <summary>The smallest index recorded since the last fill.</summary>
+        private long _changedFrom = long.MaxValue;
+
+        /// <summary>Every index below this was forgotten since the last fill.</summary>
+        private long _forgottenTo = long.MinValue;
 
         public long Start { get; private set; }
         public int Length { get; private set; }
@@ -266,7 +289,7 @@ public sealed class HistoryWindow
                 _memory[slot] = Math.Max(0, memory);
             }
             _present[slot] = true;
-            _version++;
+            _changedFrom = Math.Min(_changedFrom, index);
         }
 
         public bool DropBefore(long index)
@@ -277,7 +300,7 @@ public sealed class HistoryWindow
                 return false;
             }
             (Start, _offset, Length) = (Start + drop, _offset + drop, Length - drop);
-            _version++;
+            _forgottenTo = Start;
             return true;
         }
 
@@ -298,36 +321,77 @@ public sealed class HistoryWindow
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Filled? Fill(long first, int n)
         {
-            if (_filled is { } f && f.First == first && f.Buckets == n && f.Version == _version)
+            if (_filled is { } f && f.First == first && f.Buckets == n && _changedFrom >= f.End && _forgottenTo <= first)
             {
                 return f;
             }
-            var cpu = GC.AllocateUninitializedArray<double>(n);
-            var memory = GC.AllocateUninitializedArray<double>(n);
             var from = (int)Math.Clamp(Start - first, 0, n);
             var to = (int)Math.Clamp(Start + Length - first, from, n);
-            Array.Fill(cpu, double.NaN, 0, from);
-            Array.Fill(memory, double.NaN, 0, from);
+            var recorded = 0;
+            for (var t = from; t < to; t++)
+            {
+                var slot = _offset + (int)(first - Start) + t;
+                recorded += double.IsNaN(_cpu[slot]) && double.IsNaN(_memory[slot]) ? 0 : 1;
+            }
+            _filled = recorded == 0 ? null : Slide(first, n, recorded) ?? Refill(first, n, recorded, from, to);
+            (_changedFrom, _forgottenTo) = (long.MaxValue, long.MinValue);
+            return _filled;
+        }
+
+        /// <summary>
+        /// The last filled series moved forward: the same values from <paramref name="first"/> on,
+        /// then the new buckets. Only when that is what a refill gives: nothing changed inside the
+        /// old window, nothing forgotten inside the new one, and each metric recorded in its first
+        /// bucket (otherwise the peak is written before the first record, and that may change).
+        /// </summary>
+        private Filled? Slide(long first, int n, int recorded)
+        {
+            if (_filled is not { } f || first < f.First || first >= f.End || first + n < f.End || _changedFrom < f.End || _forgottenTo > first || first < Start
+                || first >= Start + Length || f.FirstCpu != 0 || f.FirstMemory != 0
+                || double.IsNaN(_cpu[_offset + (int)(first - Start)]) || double.IsNaN(_memory[_offset + (int)(first - Start)]))
+            {
+                return null;
+            }
+            var (cpu, memory, offset) = (f.CpuBuffer, f.MemoryBuffer, f.Offset + (int)(first - f.First));
+            var kept = (int)(f.End - first);
+            if (offset + n > cpu.Length)
+            {
+                (cpu, memory) = (Buffer(n), Buffer(n));
+                Array.Copy(f.CpuBuffer, offset, cpu, 0, kept);
+                Array.Copy(f.MemoryBuffer, offset, memory, 0, kept);
+                offset = 0;
+            }
+            for (var t = kept; t < n; t++)
+            {
+                var (c, m) = Raw(first + t);
+                cpu[offset + t] = double.IsNaN(c) ? cpu[offset + t - 1] : c;
+                memory[offset + t] = double.IsNaN(m) ? memory[offset + t - 1] : m;
+            }
+            return new Filled(first, n, cpu, memory, offset, recorded, 0, 0);
+        }
+
+        private Filled Refill(long first, int n, int recorded, int from, int to)
+        {
+            var (cpu, memory) = (Buffer(n), Buffer(n));
             if (to > from)
             {
                 var source = _offset + (int)(first + from - Start);
                 Array.Copy(_cpu, source, cpu, from, to - from);
                 Array.Copy(_memory, source, memory, from, to - from);
             }
-            Array.Fill(cpu, double.NaN, to, n - to);
-            Array.Fill(memory, double.NaN, to, n - to);
-            var recorded = 0;
-            for (var t = from; t < to; t++)
-            {
-                recorded += double.IsNaN(cpu[t]) && double.IsNaN(memory[t]) ? 0 : 1;
-            }
-            if (recorded == 0)
-            {
-                _filled = null;
-                return null;
-            }
-            var firstOwn = Math.Min(FillGaps(cpu), FillGaps(memory));
-            return _filled = new Filled(first, n, _version, cpu, memory, recorded, firstOwn);
+            return new Filled(first, n, cpu, memory, 0, recorded, FillGaps(cpu.AsSpan(0, n)), FillGaps(memory.AsSpan(0, n)));
+        }
+
+        private (double Cpu, double Memory) Raw(long index) => index >= Start && index < Start + Length
+            ? (_cpu[_offset + (int)(index - Start)], _memory[_offset + (int)(index - Start)])
+            : (double.NaN, double.NaN);
+
+        /// <summary>A buffer for a series of <paramref name="n"/> buckets with room to slide (NaN = not recorded).</summary>
+        private static double[] Buffer(int n)
+        {
+            var buffer = GC.AllocateUninitializedArray<double>(n + n / 8 + 16);
+            Array.Fill(buffer, double.NaN);
+            return buffer;
         }
 
         /// <summary>
@@ -335,13 +399,17 @@ public sealed class HistoryWindow
         /// record. Returns that first record's index (the length when there is none: then all 0).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int FillGaps(double[] series)
+        private static int FillGaps(Span<double> series)
         {
-            var firstSeen = Array.FindIndex(series, v => !double.IsNaN(v));
-            if (firstSeen < 0)
+            var firstSeen = 0;
+            while (firstSeen < series.Length && double.IsNaN(series[firstSeen]))
+            {
+                firstSeen++;
+            }
+            if (firstSeen == series.Length)
             {
                 // This metric was never recorded (another one was): nothing known, leave 0.
-                Array.Clear(series);
+                series.Clear();
                 return series.Length;
             }
             var peak = 0.0;
@@ -356,7 +424,7 @@ public sealed class HistoryWindow
                     peak = Math.Max(peak, series[t]);
                 }
             }
-            Array.Fill(series, peak, 0, firstSeen);
+            series[..firstSeen].Fill(peak);
             return firstSeen;
         }
 
