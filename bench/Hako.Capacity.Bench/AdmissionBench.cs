@@ -89,17 +89,9 @@ internal static class AdmissionBench
             }
 
             Add("after a new bucket (store read, window slides)", Time(() => Decide(service, "new", "bench-s", small, null)));
-            Add("refusal with the other plans' headroom", Time(() =>
-            {
-                try
-                {
-                    Decide(service, "huge", "bench-xl", big, null);
-                }
-                catch (HakoException e)
-                {
-                    refusal = e.Message;
-                }
-            }));
+            Add("refusal with the other plans' headroom (cache hit)", Time(() => refusal = Refuse(service, big)));
+            Insert(state, catalog, $"more{round:000}", "bench-m", clock);
+            Add("refusal with the other plans' headroom, after a create", Time(() => refusal = Refuse(service, big)));
         }
 
         Console.WriteLine($"hakod admission through CapacityService, {Containers} containers × {Buckets} buckets, SQLite usage store, {rounds} rounds, min/median:");
@@ -185,6 +177,19 @@ internal static class AdmissionBench
         }
 
         service.Admit(prepared, name, planName, plan);
+    }
+
+    private static string? Refuse(CapacityService service, Plan plan)
+    {
+        try
+        {
+            Decide(service, "huge", "bench-xl", plan, null);
+            return null;
+        }
+        catch (HakoException e)
+        {
+            return e.Message;
+        }
     }
 
     private static double Time(Action action)
