@@ -436,8 +436,8 @@ public sealed class HistoryWindow
         {
             if (before > _offset || _offset - before + length > _cpu.Length)
             {
-                // Twice what is needed, so appending one bucket at a time (and forgetting the oldest) copies rarely.
-                var size = Math.Max(16, 2 * length);
+                // An eighth more than needed, so appending one bucket at a time (and forgetting the oldest) copies rarely.
+                var size = length + length / 8 + 16;
                 var cpu = new double[size];
                 var memory = new double[size];
                 var present = new bool[size];
