@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Hako.Capacity;
 
 /// <summary>
@@ -436,8 +437,9 @@ public sealed class HistoryWindow
         {
             if (before > _offset || _offset - before + length > _cpu.Length)
             {
-                // An eighth more than needed, so appending one bucket at a time (and forgetting the oldest) copies rarely.
-                var size = length + length / 8 + 16;
+                // Doubling while the history is short (the first read appends a whole window, one bucket at a
+                // time), then an eighth more than needed: appending a bucket and forgetting the oldest copies rarely.
+                var size = length < 8192 ? 2 * length : length + length / 8;
                 var cpu = new double[size];
                 var memory = new double[size];
                 var present = new bool[size];

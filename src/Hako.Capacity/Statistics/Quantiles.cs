@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Hako.Capacity.Statistics;
 
 /// <summary>Empirical quantiles and moments of a sample series.</summary>
