@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hako.Capacity;
 
 /// <summary>
@@ -92,9 +94,19 @@ public sealed record NodeSnapshot
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ContainsNaN(ReadOnlySpan<double> values)
     {
-        foreach (var v in values)
+        // NaN is the one value not equal to itself; compare whole vectors at a time.
+        var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(values);
+        foreach (var v in vectors)
+        {
+            if (!System.Numerics.Vector.EqualsAll(v, v))
+            {
+                return true;
+            }
+        }
+        foreach (var v in values[(vectors.Length * System.Numerics.Vector<double>.Count)..])
         {
             if (double.IsNaN(v))
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hako.Capacity.Statistics;
 
 namespace Hako.Capacity;
@@ -150,6 +151,7 @@ public sealed class ResourceHistory
     }
 
     /// <summary>Adds <paramref name="times"/> × <paramref name="series"/> into <paramref name="into"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddScaled(Span<double> into, ReadOnlySpan<double> series, double times)
     {
         for (var i = 0; i < into.Length; i++)
@@ -226,6 +228,7 @@ public sealed class ResourceHistory
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Add(double[] into, ReadOnlySpan<double> series, int times)
     {
         var vectors = System.Numerics.Vector<double>.Count;
@@ -245,35 +248,58 @@ public sealed class ResourceHistory
     private readonly record struct Member(SeriesStats Stats, int Times);
 }
 
-/// <summary>One container's series with its statistics cached on first use.</summary>
-internal sealed class SeriesStats(ReadOnlyMemory<double> series, double limit, double guarantee)
+/// <summary>
+/// One container's series and commitments, with the series' statistics cached on first use. The
+/// cache belongs to the series: copies with other commitments (<see cref="With"/>) share it.
+/// </summary>
+internal sealed class SeriesStats
 {
-    private readonly Lock _gate = new();
-    private (double Mean, double Variance)? _moments;
-    private readonly Dictionary<double, double> _quantiles = [];
+    private readonly Statistics _statistics;
 
-    public ReadOnlyMemory<double> Series { get; } = series;
-    public double Limit { get; } = limit;
-    public double Guarantee { get; } = guarantee;
-
-    public (double Mean, double Variance) Moments()
+    public SeriesStats(ReadOnlyMemory<double> series, double limit, double guarantee)
+        : this(series, limit, guarantee, new Statistics(series))
     {
-        lock (_gate)
-        {
-            return _moments ??= Quantiles.MeanVariance(Series.Span);
-        }
     }
 
-    public double Quantile(double epsilon)
+    private SeriesStats(ReadOnlyMemory<double> series, double limit, double guarantee, Statistics statistics) =>
+        (Series, Limit, Guarantee, _statistics) = (series, limit, guarantee, statistics);
+
+    public ReadOnlyMemory<double> Series { get; }
+    public double Limit { get; }
+    public double Guarantee { get; }
+
+    /// <summary>The same series (and its cached statistics) with other commitments.</summary>
+    public SeriesStats With(double limit, double guarantee) => new(Series, limit, guarantee, _statistics);
+
+    public (double Mean, double Variance) Moments() => _statistics.Moments();
+
+    public double Quantile(double epsilon) => _statistics.Quantile(epsilon);
+
+    private sealed class Statistics(ReadOnlyMemory<double> series)
     {
-        lock (_gate)
+        private readonly Lock _gate = new();
+        private (double Mean, double Variance)? _moments;
+        private readonly Dictionary<double, double> _quantiles = [];
+
+        public (double Mean, double Variance) Moments()
         {
-            if (!_quantiles.TryGetValue(epsilon, out var q))
+            lock (_gate)
             {
-                q = Quantiles.UpperQuantile(Series.Span, epsilon);
-                _quantiles[epsilon] = q;
+                return _moments ??= Quantiles.MeanVariance(series.Span);
             }
-            return q;
+        }
+
+        public double Quantile(double epsilon)
+        {
+            lock (_gate)
+            {
+                if (!_quantiles.TryGetValue(epsilon, out var q))
+                {
+                    q = Quantiles.UpperQuantile(series.Span, epsilon);
+                    _quantiles[epsilon] = q;
+                }
+                return q;
+            }
         }
     }
 }

@@ -13,6 +13,10 @@ public sealed record ContainerHistory(
     ResourceVector Limit,
     IReadOnlyList<BucketMean> History);
 
+/// <summary>A container's plan and commitments, without its history (<see cref="HistoryWindow"/> keeps that).</summary>
+/// <param name="Limit">Limits; <see cref="double.PositiveInfinity"/> = unlimited (counted as the node's capacity).</param>
+public sealed record ContainerCommitments(string Name, string? Plan, ResourceVector Guarantee, ResourceVector Limit);
+
 /// <summary>One recorded bucket: its start and the mean CPU (cores) and memory (bytes) in it.</summary>
 public readonly record struct BucketMean(DateTimeOffset Start, double Cpu, double Memory);
 
@@ -62,6 +66,7 @@ public sealed record BuiltSnapshot(NodeSnapshot Snapshot, IReadOnlyList<Containe
 /// </remarks>
 public static class SnapshotBuilder
 {
+    /// <summary>The snapshot of <paramref name="containers"/> from scratch (see <see cref="HistoryWindow"/> to keep the aligned buckets between snapshots).</summary>
     public static BuiltSnapshot Build(
         ResourceVector capacity,
         IReadOnlyList<ContainerHistory> containers,
@@ -71,99 +76,15 @@ public static class SnapshotBuilder
         TimeSpan bucketLength)
     {
         ArgumentNullException.ThrowIfNull(containers);
-        ArgumentNullException.ThrowIfNull(plans);
-        if (bucketLength <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(bucketLength), bucketLength, "The bucket length must be positive.");
-        }
-
-        var last = Align(end, bucketLength); // exclusive: the bucket holding `end` is not complete
-        var first = last;
+        var window = new HistoryWindow(bucketLength);
         var from = Align(windowStart, bucketLength);
+        var last = Align(end, bucketLength);
         foreach (var c in containers)
         {
-            foreach (var b in c.History)
-            {
-                if (b.Start >= from && b.Start < first)
-                {
-                    first = Align(b.Start, bucketLength);
-                }
-            }
+            // Buckets outside [from, last) never count; leaving them out keeps the aligned arrays short.
+            window.Append(c.Name, c.History.Where(b => b.Start >= from && b.Start < last));
         }
-        var n = (int)((last - first).Ticks / bucketLength.Ticks);
-        var cpu = new double[containers.Count][];
-        var memory = new double[containers.Count][];
-        var infos = new ContainerHistoryInfo[containers.Count];
-        var limits = new ResourceVector[containers.Count];
-        for (var i = 0; i < containers.Count; i++)
-        {
-            var c = containers[i];
-            limits[i] = new ResourceVector(Finite(c.Limit.Cpu, capacity.Cpu), Finite(c.Limit.Memory, capacity.Memory));
-            cpu[i] = new double[n];
-            memory[i] = new double[n];
-            var seenCpu = Place(c.History, first, bucketLength, n, cpu[i], b => b.Cpu);
-            var seenMemory = Place(c.History, first, bucketLength, n, memory[i], b => b.Memory);
-            var recorded = 0;
-            for (var t = 0; t < n; t++)
-            {
-                recorded += seenCpu[t] || seenMemory[t] ? 1 : 0;
-            }
-            if (recorded == 0)
-            {
-                infos[i] = new ContainerHistoryInfo(c.Name, HistorySource.Limit, 0, n, null);
-                continue;
-            }
-            Fill(cpu[i], seenCpu);
-            Fill(memory[i], seenMemory);
-            var firstOwn = Math.Min(Array.IndexOf(seenCpu, true) is var fc and >= 0 ? fc : n, Array.IndexOf(seenMemory, true) is var fm and >= 0 ? fm : n);
-            infos[i] = new ContainerHistoryInfo(c.Name, firstOwn > 0 ? HistorySource.OwnBackfilled : HistorySource.Own, recorded, n - recorded, null);
-        }
-
-        // Containers without a record of their own: copy their plan's busiest container, else the limit.
-        for (var i = 0; i < containers.Count; i++)
-        {
-            if (infos[i].Source != HistorySource.Limit)
-            {
-                continue;
-            }
-            var c = containers[i];
-            var peerCpu = Busiest(containers, infos, cpu, c.Plan);
-            var peerMemory = Busiest(containers, infos, memory, c.Plan);
-            if (peerCpu >= 0 && peerMemory >= 0)
-            {
-                CopyCapped(cpu[peerCpu], cpu[i], limits[i].Cpu);
-                CopyCapped(memory[peerMemory], memory[i], limits[i].Memory);
-                infos[i] = infos[i] with { Source = HistorySource.PlanHistory, SourceContainer = containers[peerMemory].Name };
-            }
-            else
-            {
-                Array.Fill(cpu[i], limits[i].Cpu);
-                Array.Fill(memory[i], limits[i].Memory);
-            }
-        }
-
-        var usages = new ContainerUsage[containers.Count];
-        for (var i = 0; i < containers.Count; i++)
-        {
-            usages[i] = new ContainerUsage
-            {
-                Name = containers[i].Name,
-                Plan = containers[i].Plan,
-                Guarantee = containers[i].Guarantee,
-                Limit = limits[i],
-                Cpu = cpu[i],
-                Memory = memory[i],
-            };
-        }
-        var snapshot = new NodeSnapshot
-        {
-            Capacity = capacity,
-            Containers = usages,
-            Plans = plans,
-            Start = first,
-            BucketLength = bucketLength,
-        };
-        return new BuiltSnapshot(snapshot, infos, bucketLength * n);
+        return window.Build(capacity, [.. containers.Select(c => new ContainerCommitments(c.Name, c.Plan, c.Guarantee, c.Limit))], plans, windowStart, end);
     }
 
     /// <summary>The start of the bucket holding <paramref name="time"/> (buckets are aligned to the Unix epoch).</summary>
@@ -171,75 +92,5 @@ public static class SnapshotBuilder
     {
         var ticks = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / bucketLength.Ticks * bucketLength.Ticks;
         return DateTimeOffset.UnixEpoch.AddTicks(ticks);
-    }
-
-    private static double Finite(double limit, double capacity) => double.IsFinite(limit) ? limit : capacity;
-
-    private static bool[] Place(IReadOnlyList<BucketMean> history, DateTimeOffset first, TimeSpan bucketLength, int n, double[] series, Func<BucketMean, double> value)
-    {
-        var seen = new bool[n];
-        foreach (var b in history)
-        {
-            var v = value(b);
-            var t = (b.Start - first).Ticks / bucketLength.Ticks;
-            if (b.Start < first || t >= n || !double.IsFinite(v))
-            {
-                continue;
-            }
-            series[t] = Math.Max(0, v);
-            seen[t] = true;
-        }
-        return seen;
-    }
-
-    /// <summary>Carries the last value over gaps and writes the series' peak before its first record.</summary>
-    private static void Fill(double[] series, bool[] seen)
-    {
-        var firstSeen = Array.IndexOf(seen, true);
-        if (firstSeen < 0)
-        {
-            // This metric was never recorded (another one was): nothing known, leave 0.
-            return;
-        }
-        var peak = 0.0;
-        for (var t = firstSeen; t < series.Length; t++)
-        {
-            if (seen[t])
-            {
-                peak = Math.Max(peak, series[t]);
-            }
-            else
-            {
-                series[t] = series[t - 1];
-            }
-        }
-        Array.Fill(series, peak, 0, firstSeen);
-    }
-
-    private static int Busiest(IReadOnlyList<ContainerHistory> containers, ContainerHistoryInfo[] infos, double[][] series, string? plan)
-    {
-        var best = -1;
-        var bestMean = double.NegativeInfinity;
-        for (var j = 0; j < containers.Count; j++)
-        {
-            if (infos[j].Source is HistorySource.Own or HistorySource.OwnBackfilled &&
-                string.Equals(containers[j].Plan, plan, StringComparison.Ordinal))
-            {
-                var mean = series[j].Length == 0 ? 0 : series[j].Average();
-                if (mean > bestMean)
-                {
-                    (best, bestMean) = (j, mean);
-                }
-            }
-        }
-        return best;
-    }
-
-    private static void CopyCapped(double[] source, double[] target, double cap)
-    {
-        for (var t = 0; t < source.Length; t++)
-        {
-            target[t] = Math.Min(source[t], cap);
-        }
     }
 }

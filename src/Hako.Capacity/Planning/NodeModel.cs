@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hako.Capacity.Planning;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class NodeModel
     private readonly Dictionary<(string Plan, CapacityResource Resource), PlanGroup> _groups = [];
     private readonly Lock _gate = new();
 
-    private NodeModel(NodeSnapshot snapshot)
+    private NodeModel(NodeSnapshot snapshot, NodeModel? previous)
     {
         Snapshot = snapshot;
         // No history at all (an empty node, or containers not sampled yet): one bucket in which
@@ -21,11 +23,19 @@ public sealed class NodeModel
         Buckets = noHistory ? 1 : snapshot.BucketCount;
         foreach (var r in ResourceVector.All)
         {
+            // A series the previous model had (the same array: HistoryWindow keeps unchanged series) keeps its statistics.
+            var known = new Dictionary<ReadOnlyMemory<double>, SeriesStats>();
+            foreach (var s in previous is { Buckets: var b } && b == Buckets && !noHistory ? previous._stats[r] : [])
+            {
+                known.TryAdd(s.Series, s);
+            }
             var stats = new SeriesStats[snapshot.Containers.Count];
             for (var i = 0; i < stats.Length; i++)
             {
                 var c = snapshot.Containers[i];
-                stats[i] = new SeriesStats(noHistory ? new[] { c.Limit[r] } : c.Series(r), c.Limit[r], c.Guarantee[r]);
+                stats[i] = noHistory ? new SeriesStats(new[] { c.Limit[r] }, c.Limit[r], c.Guarantee[r])
+                    : known.TryGetValue(c.Series(r), out var same) ? same.With(c.Limit[r], c.Guarantee[r])
+                    : new SeriesStats(c.Series(r), c.Limit[r], c.Guarantee[r]);
             }
             _stats[r] = stats;
             _histories[r] = ResourceHistory.FromStats(r, snapshot.Capacity[r], stats, Buckets);
@@ -37,12 +47,16 @@ public sealed class NodeModel
 
     public NodeSnapshot Snapshot { get; }
 
-    /// <summary>Validates the snapshot (every problem at once) and precomputes the sums.</summary>
-    public static NodeModel Prepare(NodeSnapshot snapshot)
+    /// <summary>
+    /// Validates the snapshot (every problem at once) and precomputes the sums. With
+    /// <paramref name="previous"/>, series that are the same arrays as there keep their statistics
+    /// (the answers are the same; only the work is saved).
+    /// </summary>
+    public static NodeModel Prepare(NodeSnapshot snapshot, NodeModel? previous = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         snapshot.EnsureValid();
-        return new NodeModel(snapshot);
+        return new NodeModel(snapshot, previous);
     }
 
     public ResourceHistory History(CapacityResource resource) => _histories[resource];
@@ -68,7 +82,7 @@ public sealed class NodeModel
                 {
                     // The plan's limit and guarantee, not the member's: new containers are sold
                     // at today's plan even if old ones were resized.
-                    members.Add(new SeriesStats(stats[i].Series, plan.Limit[resource], plan.Guarantee[resource]));
+                    members.Add(stats[i].With(plan.Limit[resource], plan.Guarantee[resource]));
                 }
             }
             DemandSource source;
@@ -108,6 +122,7 @@ public sealed class NodeModel
 
         public int Members => group.Members.Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ResourceHistory History(int rounds, int rest)
         {
             if (rounds == 0 && rest == 0)

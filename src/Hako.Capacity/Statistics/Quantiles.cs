@@ -1,6 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace Hako.Capacity.Statistics;
 
 /// <summary>Empirical quantiles and moments of a sample series.</summary>
+/// <remarks>
+/// The loops over whole series here (and in ResourceHistory, HistoryWindow, NodeSnapshot) are
+/// marked AggressiveOptimization: hakod runs them a few times per admission, too rarely for tiered
+/// compilation to leave its unoptimized first tier, which made them several times slower.
+/// </remarks>
 public static class Quantiles
 {
     /// <summary>
@@ -31,6 +38,7 @@ public static class Quantiles
     }
 
     /// <summary>Fraction of samples strictly greater than <paramref name="threshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double FractionAbove(ReadOnlySpan<double> values, double threshold)
     {
         if (values.IsEmpty)
@@ -49,6 +57,7 @@ public static class Quantiles
     }
 
     /// <summary>Mean and population variance (divide by n), two passes for accuracy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<double> values)
     {
         if (values.IsEmpty)
@@ -70,6 +79,7 @@ public static class Quantiles
         return (mean, squares / values.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Max(ReadOnlySpan<double> values)
     {
         var max = 0.0;
@@ -86,6 +96,7 @@ public static class Quantiles
     }
 
     /// <summary>The k-th smallest value (0-based), reordering the buffer (Hoare quickselect).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double SelectInPlace(Span<double> a, int k)
     {
         int lo = 0, hi = a.Length - 1;

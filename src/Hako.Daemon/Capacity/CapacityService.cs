@@ -29,7 +29,7 @@ public sealed partial class CapacityService(
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<BucketMean>> _history = new(StringComparer.Ordinal);
+    private readonly HistoryWindow _history = new(options.HistoryBucketSpan);
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private long _version;
     private (string Key, Prepared Value)? _cached;
@@ -53,8 +53,9 @@ public sealed partial class CapacityService(
             var bucket = options.HistoryBucketSpan;
             var node = plans.Node();
             var capacity = new ResourceVector(node.Usable(AdmissionResource.Cpu), node.Usable(AdmissionResource.Memory));
-            var records = store.ListContainers().Where(r => r.Status != RecordStatus.Destroying && r.Name != exclude).ToList();
-            var specs = records.Select(r => Spec(r, plans.Effective(r), capacity)).ToList();
+            var resolve = plans.Resolver();
+            var specs = store.ListContainers().Where(r => r.Status != RecordStatus.Destroying && r.Name != exclude)
+                .Select(r => Spec(r, resolve, capacity)).ToList();
             var end = SnapshotBuilder.Align(now, bucket);
             var key = Key(end, capacity, exclude, specs);
             if (_cached is { } c && c.Key == key)
@@ -62,12 +63,13 @@ public sealed partial class CapacityService(
                 return c.Value;
             }
 
+            // The window keeps every container's aligned series: only containers whose buckets changed
+            // are filled again, and the model keeps the statistics of the series that did not change.
             var clock = Stopwatch.StartNew();
-            var containers = specs.Select(s => s.Spec with { History = _history.TryGetValue(s.Spec.Name, out var h) ? h : [] }).ToList();
-            var built = SnapshotBuilder.Build(capacity, containers, PlansOnSale(capacity), now - options.CapacityWindowSpan, now, bucket);
-            var prepared = new Prepared(NodeModel.Prepare(built.Snapshot), built);
+            var built = _history.Build(capacity, [.. specs.Select(s => s.Spec)], PlansOnSale(capacity), now - options.CapacityWindowSpan, now);
+            var prepared = new Prepared(NodeModel.Prepare(built.Snapshot, _cached?.Value.Model), built);
             _cached = (key, prepared);
-            LogSnapshot(log, containers.Count, built.Snapshot.BucketCount, clock.Elapsed.TotalMilliseconds);
+            LogSnapshot(log, specs.Count, built.Snapshot.BucketCount, clock.Elapsed.TotalMilliseconds);
             return prepared;
         }
     }
@@ -111,13 +113,13 @@ public sealed partial class CapacityService(
     }
 
     /// <summary>
-    /// Best-effort admission by the planner. Returns false (and the reason) when there is too
+    /// Best-effort admission by the planner against <paramref name="prepared"/> (<see cref="Current"/>,
+    /// with the container left out at start and set). Returns false (and the reason) when there is too
     /// little history, so the caller falls back to the overcommit ratios; throws
     /// InsufficientResources when the rule refuses. Records nothing.
     /// </summary>
-    public (bool Statistical, string Detail) Admit(string name, string? planName, Plan candidate, string? exclude)
+    public (bool Statistical, string Detail) Admit(Prepared prepared, string name, string? planName, Plan candidate)
     {
-        var prepared = Current(exclude);
         var mode = AdmissionMode(prepared);
         if (!mode.Statistical)
         {
@@ -144,9 +146,10 @@ public sealed partial class CapacityService(
     /// plan's, otherwise the name plus those settings, so that containers created with the same
     /// explicit flags learn from each other and not from the plan's own containers.
     /// </summary>
-    public string PlanKey(string? planName, Plan effective)
+    public string PlanKey(string? planName, Plan effective) => PlanKey(plans.Resolver()(planName), effective);
+
+    private static string PlanKey(Plan basePlan, Plan effective)
     {
-        var basePlan = plans.TryResolve(planName ?? PlanCatalog.DefaultName) ?? PlanCatalog.Default;
         if (Same(basePlan, effective))
         {
             return basePlan.Name;
@@ -184,14 +187,15 @@ public sealed partial class CapacityService(
         a.Kind == b.Kind && a.Limits.MemoryBytes == b.Limits.MemoryBytes && a.Limits.EffectiveCpus == b.Limits.EffectiveCpus
         && a.Guarantees.MemoryBytes == b.Guarantees.MemoryBytes && Math.Abs(a.Guarantees.Cpus - b.Guarantees.Cpus) < 1e-9;
 
-    private (ContainerHistory Spec, string Key) Spec(ContainerRecord r, Plan effective, ResourceVector capacity)
+    private static (ContainerCommitments Spec, string Key) Spec(ContainerRecord r, Func<string?, Plan> resolve, ResourceVector capacity)
     {
-        var spec = PlanSpecOf(PlanKey(r.PlanName, effective), effective, capacity);
-        return (new ContainerHistory(r.Name, spec.Name, spec.Guarantee, spec.Limit, []),
+        var effective = PlanCatalog.Effective(r, resolve);
+        var spec = PlanSpecOf(PlanKey(resolve(r.PlanName), effective), effective, capacity);
+        return (new ContainerCommitments(r.Name, spec.Name, spec.Guarantee, spec.Limit),
             string.Create(CultureInfo.InvariantCulture, $"{r.Name}|{spec.Name}|{spec.Limit}|{spec.Guarantee}"));
     }
 
-    private string Key(DateTimeOffset end, ResourceVector capacity, string? exclude, List<(ContainerHistory Spec, string Key)> specs)
+    private string Key(DateTimeOffset end, ResourceVector capacity, string? exclude, List<(ContainerCommitments Spec, string Key)> specs)
     {
         var key = new StringBuilder();
         key.Append(CultureInfo.InvariantCulture, $"{_version}|{end.UtcTicks}|{capacity}|{exclude}");
@@ -211,43 +215,32 @@ public sealed partial class CapacityService(
             return;
         }
 
-        var bucket = options.HistoryBucketSpan;
         var windowStart = now - options.CapacityWindowSpan;
-        var from = _history.Where(kv => kv.Value.Count > 0).ToDictionary(kv => kv.Key, kv => kv.Value[^1].Start + bucket, StringComparer.Ordinal);
+        var from = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var name in _history.Names)
+        {
+            if (_history.Last(name) is { } last)
+            {
+                from[name] = last + options.HistoryBucketSpan;
+            }
+        }
+
         var fresh = usage.ReadMeans(Metrics, from, windowStart);
         var changed = false;
         foreach (var (series, rows) in fresh)
         {
-            if (series == UsageSample.NodeSeries)
+            if (series != UsageSample.NodeSeries)
             {
-                continue;
-            }
-
-            if (!_history.TryGetValue(series, out var list))
-            {
-                _history[series] = list = [];
-            }
-
-            foreach (var (t, means) in rows)
-            {
-                list.Add(new BucketMean(t, means[0] ?? double.NaN, means[1] ?? double.NaN));
-                changed = true;
-            }
-
-            var keep = list.FindIndex(b => b.Start >= windowStart);
-            var drop = keep < 0 ? list.Count : keep;
-            if (drop > 0)
-            {
-                list.RemoveRange(0, drop);
-                changed = true;
+                changed |= _history.Append(series, rows.Select(r => new BucketMean(r.Time, r.Means[0] ?? double.NaN, r.Means[1] ?? double.NaN)));
             }
         }
 
+        changed |= _history.ForgetBefore(windowStart);
+
         // Series the store no longer has (destroyed containers).
-        foreach (var gone in _history.Keys.Where(k => !fresh.ContainsKey(k)).ToList())
+        foreach (var gone in _history.Names.Where(k => !fresh.ContainsKey(k)).ToList())
         {
-            _history.Remove(gone);
-            changed = true;
+            changed |= _history.Forget(gone);
         }
 
         if (changed)

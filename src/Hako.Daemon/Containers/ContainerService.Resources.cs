@@ -100,20 +100,20 @@ public sealed partial class ContainerService
     {
         var node = plans.Node();
         var exclude = exists ? name : null;
-        var (statistical, detail) = candidate.Kind == PlanKind.BestEffort
-            ? capacity.AdmissionMode(capacity.Current(exclude))
-            : (false, "");
+        var prepared = candidate.Kind == PlanKind.BestEffort ? capacity.Current(exclude) : null;
+        var (statistical, detail) = prepared is not null ? capacity.AdmissionMode(prepared) : (false, "");
         if (statistical)
         {
             // The planner replaces the limit ratios for the resources it knows; guarantees and disk still count.
             node = node with { Ratios = node.Ratios with { Memory = double.PositiveInfinity, Cpu = double.PositiveInfinity } };
         }
 
-        var decision = Admission.Check(node, existing.Select(c => Effective(c).ToCommitment(c.Name)), candidate.ToCommitment(name));
+        var resolve = plans.Resolver();
+        var decision = Admission.Check(node, existing.Select(c => PlanCatalog.Effective(c, resolve).ToCommitment(c.Name)), candidate.ToCommitment(name));
         decision.ThrowIfRefused(name, candidate.Kind == PlanKind.BestEffort && !statistical ? detail : null);
         if (statistical)
         {
-            capacity.Admit(name, planName, candidate, exclude);
+            capacity.Admit(prepared!, name, planName, candidate);
         }
     }
 }

@@ -54,8 +54,31 @@ public sealed class PlanCatalog(IStateStore store, HakodOptions options, NodePat
     }
 
     /// <summary>A container's effective plan: its plan (or the defaults) with its explicit settings applied.</summary>
-    public Plan Effective(Core.Containers.ContainerRecord r) =>
-        PlanCodec.Apply(TryResolve(r.PlanName ?? DefaultName) ?? Default, r.Overrides);
+    public Plan Effective(Core.Containers.ContainerRecord r) => Effective(r, Resolver());
+
+    /// <summary>A container's effective plan, its plan found by <paramref name="resolve"/> (see <see cref="Resolver"/>).</summary>
+    public static Plan Effective(Core.Containers.ContainerRecord r, Func<string?, Plan> resolve) =>
+        PlanCodec.Apply(resolve(r.PlanName), r.Overrides);
+
+    /// <summary>
+    /// Plans by name (null = default; a name that no longer exists = default) for one pass over many
+    /// containers: each name is resolved once, so the stored plans are read once per plan instead of
+    /// once per container.
+    /// </summary>
+    public Func<string?, Plan> Resolver()
+    {
+        var resolved = new Dictionary<string, Plan>(StringComparer.Ordinal);
+        return name =>
+        {
+            name ??= DefaultName;
+            if (!resolved.TryGetValue(name, out var plan))
+            {
+                resolved[name] = plan = TryResolve(name) ?? Default;
+            }
+
+            return plan;
+        };
+    }
 
     public IReadOnlyList<(Plan Plan, bool BuiltIn)> List() =>
         [(Default, true), .. BuiltInPlans.All.Select(p => (p, true)), .. store.ListPlans().Select(p => (TryResolve(p.Name)!, false))];
