@@ -33,7 +33,9 @@ for proj in tests/*/*.csproj; do
   echo "== $name"
   dotnet test "$proj" --no-build -c Release --logger "console;verbosity=normal" \
     --logger "trx;LogFileName=$results/$name.trx" 2>&1 | tee "$results/$name.log" \
-    | grep -E '^\s+(Passed|Failed|Skipped) |Skipped .*\[|error|Error Message|Passed!|Failed!' || true
+    | awk '/^[ \t]+(Passed|Failed|Skipped) |Skipped .*\[|error|Passed!|Failed!/ { print; next }
+           /Error Message:/ { print; show = 3; next }
+           show > 0 { print; show-- }' || true
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
 done
 
