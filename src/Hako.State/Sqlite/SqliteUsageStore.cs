@@ -126,40 +126,21 @@ public sealed class SqliteUsageStore : IUsageStore
         }
     }
 
-    public IReadOnlyList<UsagePoint> ReadAggregates(string series, DateTimeOffset from, DateTimeOffset to)
-    {
-        lock (_lock)
+    public IReadOnlyList<UsagePoint> ReadAggregates(string series, DateTimeOffset from, DateTimeOffset to) =>
+        QuerySeries(series, $"SELECT t, {AggColumns} FROM usage_agg WHERE series = $s AND t >= $from AND t < $to ORDER BY t", from, to, r =>
         {
-            if (FindSeries(series) is not { } id)
+            var values = new UsageValue?[UsageMetrics.Count];
+            for (var m = 0; m < values.Length; m++)
             {
-                return [];
-            }
-
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = $"SELECT t, {AggColumns} FROM usage_agg WHERE series = $s AND t >= $from AND t < $to ORDER BY t";
-            cmd.Parameters.AddWithValue("$s", id);
-            cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-            cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-            using var r = cmd.ExecuteReader();
-            var points = new List<UsagePoint>();
-            while (r.Read())
-            {
-                var values = new UsageValue?[UsageMetrics.Count];
-                for (var m = 0; m < values.Length; m++)
+                var c = 1 + 3 * m;
+                if (!r.IsDBNull(c))
                 {
-                    var c = 1 + 3 * m;
-                    if (!r.IsDBNull(c))
-                    {
-                        values[m] = new UsageValue(r.GetInt64(c) / AggregateScale, r.GetInt64(c + 1) / AggregateScale, r.GetInt64(c + 2) / AggregateScale);
-                    }
+                    values[m] = new UsageValue(r.GetInt64(c) / AggregateScale, r.GetInt64(c + 1) / AggregateScale, r.GetInt64(c + 2) / AggregateScale);
                 }
-
-                points.Add(new UsagePoint(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), values));
             }
 
-            return points;
-        }
-    }
+            return new UsagePoint(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), values);
+        });
 
     public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset Time, double?[] Means)>> ReadMeans(
         IReadOnlyList<UsageMetric> metrics, IReadOnlyDictionary<string, DateTimeOffset> from, DateTimeOffset defaultFrom)
@@ -262,7 +243,20 @@ public sealed class SqliteUsageStore : IUsageStore
 
     public void Dispose() => _db.Dispose();
 
-    private List<UsageSample> QueryRaw(string series, string where, DateTimeOffset from, DateTimeOffset to)
+    private List<UsageSample> QueryRaw(string series, string where, DateTimeOffset from, DateTimeOffset to) =>
+        QuerySeries(series, $"SELECT t, {RawColumns} FROM usage_raw WHERE series = $s AND {where}", from, to, r =>
+        {
+            var values = UsageSample.NewValues();
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = r.IsDBNull(i + 1) ? null : r.GetInt64(i + 1);
+            }
+
+            return new UsageSample(series, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), values);
+        });
+
+    /// <summary>Runs <paramref name="sql"/> (with $s, $from, $to) for one series and reads each row; empty when the series is unknown.</summary>
+    private List<T> QuerySeries<T>(string series, string sql, DateTimeOffset from, DateTimeOffset to, Func<SqliteDataReader, T> read)
     {
         lock (_lock)
         {
@@ -272,24 +266,18 @@ public sealed class SqliteUsageStore : IUsageStore
             }
 
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = $"SELECT t, {RawColumns} FROM usage_raw WHERE series = $s AND {where}";
+            cmd.CommandText = sql;
             cmd.Parameters.AddWithValue("$s", id);
             cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
             cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
             using var r = cmd.ExecuteReader();
-            var samples = new List<UsageSample>();
+            var rows = new List<T>();
             while (r.Read())
             {
-                var values = UsageSample.NewValues();
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = r.IsDBNull(i + 1) ? null : r.GetInt64(i + 1);
-                }
-
-                samples.Add(new UsageSample(series, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), values));
+                rows.Add(read(r));
             }
 
-            return samples;
+            return rows;
         }
     }
 
