@@ -59,8 +59,14 @@ cleanup() {
   done
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   sleep 1
+  # Containers a failed destroy left running (e.g. mid-migration): kill whatever is still in the nodes' cgroups.
+  for procs in /sys/fs/cgroup/pids/hako-bencha/*/cgroup.procs /sys/fs/cgroup/pids/hako-benchb/*/cgroup.procs; do
+    [ -f "$procs" ] && xargs -r kill -9 < "$procs" 2>/dev/null
+  done
+  for d in "$T"/bencha/lxc/*/ "$T"/benchb/lxc/*/; do [ -d "$d" ] && lxc-stop -P "$(dirname "$d")" -n "$(basename "$d")" -k >/dev/null 2>&1; done
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   grep " $T/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  losetup -a | grep " ($T/" | cut -d: -f1 | xargs -r -n1 losetup -d 2>/dev/null
   for d in A B; do [ -S "$T/lxd$d/unix.socket" ] && LXD_DIR=$T/lxd$d timeout 60 lxd shutdown >/dev/null 2>&1; done
   for p in "${LXD_PIDS[@]}"; do kill "$p" 2>/dev/null; sleep 0.5; kill -9 "$p" 2>/dev/null; done
   ip link del "$BR" 2>/dev/null
