@@ -6,7 +6,7 @@
 # --sample-interval 10s and a short --history-bucket 20s (so aggregate rows exist to be measured;
 # a row's size does not depend on the bucket length), creates N busybox containers on the bridge
 # (each with a veth, as customers' containers have) and starts them, then over 60 s of steady state:
-#   - sampler CPU: hakod measures the CPU time of each sweep on the sweeping thread
+#   - sampler CPU: hakod measures the CPU time of each sweep and compaction on the sampling thread
 #     (hako_sampler_cpu_seconds_total in /metrics); the share is its delta over the wall time;
 #   - sweep time: the median of hako_sampler_last_sweep_seconds over the run;
 #   - hakod's whole CPU share (sampler + limit-event poll + beancounter sweep) for comparison;
@@ -22,42 +22,13 @@ chmod 755 "$T" # container root (host uid 100000) must traverse it to reach its 
 D=$T/data
 PIDFILE=$T/hakod.pid
 BR=hkusage0
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+NODE=usagebench
+# shellcheck source=bench/lib/node.sh
+. "$REPO/bench/lib/node.sh"
+trap bench_cleanup EXIT INT TERM
 
-cleanup() {
-  set +e
-  if [ -f "$PIDFILE" ]; then
-    export HAKO_SOCKET=$D/hako.sock
-    for c in $("$HAKO" list --json 2>/dev/null | python3 -c 'import json,sys; [print(c["name"]) for c in json.load(sys.stdin)]' 2>/dev/null); do
-      "$HAKO" destroy --force "$c" >/dev/null 2>&1
-    done
-    kill "$(cat "$PIDFILE")" 2>/dev/null; sleep 1
-  fi
-  for c in "$D"/lxc/*/; do [ -d "$c" ] && lxc-stop -P "$D/lxc" -n "$(basename "$c")" -k >/dev/null 2>&1; done
-  grep -o "$D[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null
-  ip link del "$BR" 2>/dev/null
-  for g in /sys/fs/cgroup/*/hako-usagebench /sys/fs/cgroup/*/hako-usagebench.monitor; do [ -d "$g" ] && find "$g" -depth -type d -exec rmdir {} \; 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-if [ -n "${HAKO_BIN_DIR:-}" ]; then
-  HAKOD=$HAKO_BIN_DIR/hakod; HAKO=$HAKO_BIN_DIR/hako
-else
-  log "publishing hakod and hako from $REPO"
-  dotnet publish "$REPO/src/Hako.Daemon" -c Release -o "$T/hakod" --verbosity quiet -nologo >/dev/null
-  dotnet publish "$REPO/src/Hako.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$T/hako" --verbosity quiet -nologo >/dev/null \
-    || dotnet publish "$REPO/src/Hako.Cli" -c Release -o "$T/hako" --verbosity quiet -nologo >/dev/null
-  HAKOD=$T/hakod/hakod; HAKO=$T/hako/hako
-fi
-
-mkdir -p "$D"
-setsid "$HAKOD" --data-dir "$D" --socket "$D/hako.sock" --bridge "$BR" --subnet 10.251.0.0/16 --node-name usagebench \
-  --history-bucket 20s --history-raw 1h >"$T/hakod.log" 2>&1 < /dev/null &
-echo $! > "$PIDFILE"
-export HAKO_SOCKET=$D/hako.sock
-for _ in $(seq 100); do "$HAKO" node >/dev/null 2>&1 && break; sleep 0.2; done
-"$HAKO" template build busybox >/dev/null
+bench_binaries "$REPO"
+bench_start_hakod --subnet 10.251.0.0/16 --history-bucket 20s --history-raw 1h
 log "creating and starting $N containers"
 for i in $(seq "$N"); do
   "$HAKO" create "u$i" --template busybox --disk 64M --memory 64M --start >/dev/null

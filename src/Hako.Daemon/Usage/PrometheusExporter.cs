@@ -58,7 +58,7 @@ public sealed class PrometheusExporter
         _running = f.CreateGauge("hako_container_running", "1 when the container runs, 0 when it is stopped", "container");
         _limits = f.CreateGauge("hako_container_limit", "The container's limit for a resource (cpu in cores, memory/swap/disk in bytes, processes)", "container", "resource");
         _sweeps = f.CreateGauge("hako_sampler_sweeps_total", "Usage sampler sweeps since hakod started");
-        _samplerCpu = f.CreateGauge("hako_sampler_cpu_seconds_total", "CPU time the usage sampler's sweeps used");
+        _samplerCpu = f.CreateGauge("hako_sampler_cpu_seconds_total", "CPU time the usage sampler used (sweeps and compaction)");
         _lastSweep = f.CreateGauge("hako_sampler_last_sweep_seconds", "Wall time of the last sweep");
         _registry.AddBeforeCollectCallback(Update);
     }

@@ -28,7 +28,10 @@ public sealed class UsageSampler(
     private Dictionary<string, UsageSample> _previous = [];
     private DateTimeOffset _latestTime = DateTimeOffset.MinValue;
 
-    /// <summary>The cost of the sampler so far: sweeps, their CPU time (this thread's, measured around each sweep) and wall time.</summary>
+    /// <summary>
+    /// The cost of the sampler so far: sweeps, the CPU time of sweeps and compactions (the sampling
+    /// thread's own, measured around each), and the last sweep's wall and CPU time.
+    /// </summary>
     public SamplerCost Cost { get; private set; } = new(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0);
 
     /// <summary>A rate over a gap longer than this would be an invented average: such points are left empty.</summary>
@@ -47,7 +50,10 @@ public sealed class UsageSampler(
                 Sweep();
                 if (time.GetUtcNow() >= nextCompact)
                 {
+                    // Compaction is part of what the sampler costs: its CPU time counts with the sweeps'.
+                    var cpu0 = Linux.Interop.ThreadCpuTime.Now();
                     Compact();
+                    Cost = Cost with { CpuTime = Cost.CpuTime + (Linux.Interop.ThreadCpuTime.Now() - cpu0) };
                     // Just after the next bucket boundary, so each bucket is aggregated once it is complete.
                     nextCompact = UsageMath.BucketStart(time.GetUtcNow(), bucket) + bucket + interval;
                 }
