@@ -91,7 +91,7 @@ public sealed class PrometheusExporter
             {
                 RemoveUsage(gone);
                 _running.RemoveLabelled(gone);
-                foreach (var resource in LimitResources)
+                foreach (var resource in UsageLimits.Resources)
                 {
                     _limits.RemoveLabelled(gone, resource);
                 }
@@ -118,22 +118,18 @@ public sealed class PrometheusExporter
         }
     }
 
-    private static readonly string[] LimitResources = ["cpu", "memory", "swap", "disk", "processes"];
-
     private void SetLimits(ContainerRecord r)
     {
-        var l = r.Limits;
-        double? cpu = l.CpuLimitPercent is { } p ? p / 100.0 : l.Cpus;
-        var values = new double?[] { cpu, l.MemoryBytes, l.SwapBytes, l.DiskBytes, l.Processes };
-        for (var i = 0; i < LimitResources.Length; i++)
+        var limits = UsageLimits.Of(r);
+        foreach (var resource in UsageLimits.Resources)
         {
-            if (values[i] is { } v)
+            if (limits.TryGetValue(resource, out var v))
             {
-                _limits.WithLabels(r.Name, LimitResources[i]).Set(v);
+                _limits.WithLabels(r.Name, resource).Set(v);
             }
             else
             {
-                _limits.RemoveLabelled(r.Name, LimitResources[i]);
+                _limits.RemoveLabelled(r.Name, resource);
             }
         }
     }

@@ -42,7 +42,7 @@ public sealed class UsageQuery(HakodOptions options, IUsageStore usage, UsageSam
                 Name = s.Series,
                 Values = values,
                 Totals = totals,
-                Limits = records.TryGetValue(s.Series, out var r) ? Limits(r) : null,
+                Limits = records.TryGetValue(s.Series, out var r) ? UsageLimits.Of(r) : null,
             };
         }
 
@@ -129,33 +129,5 @@ public sealed class UsageQuery(HakodOptions options, IUsageStore usage, UsageSam
         {
             Series = series, From = from, To = to, Source = raw ? "raw" : "aggregate", ResolutionSeconds = resolution, Metrics = metrics,
         };
-    }
-
-    private static Dictionary<string, double> Limits(ContainerRecord r)
-    {
-        var l = r.Limits;
-        var limits = new Dictionary<string, double>();
-        if (l.CpuLimitPercent is { } pct)
-        {
-            limits["cpu"] = pct / 100.0;
-        }
-        else if (l.Cpus is { } cpus)
-        {
-            limits["cpu"] = cpus;
-        }
-
-        void Add(string key, long? value)
-        {
-            if (value is { } v)
-            {
-                limits[key] = v;
-            }
-        }
-
-        Add("memory", l.MemoryBytes);
-        Add("swap", l.SwapBytes);
-        Add("disk", l.DiskBytes);
-        Add("processes", l.Processes);
-        return limits;
     }
 }

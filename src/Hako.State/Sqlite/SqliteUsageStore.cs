@@ -38,39 +38,25 @@ public sealed class SqliteUsageStore : IUsageStore
             return;
         }
 
-        lock (_lock)
+        InWriteTransaction((tx, cmd) =>
         {
-            try
+            cmd.CommandText = $"INSERT OR REPLACE INTO usage_raw (series, t, {RawColumns}) VALUES ($s, $t, {Params("v", UsageMetrics.Count)})";
+            var series = cmd.Parameters.Add("$s", SqliteType.Integer);
+            var time = cmd.Parameters.Add("$t", SqliteType.Integer);
+            var values = Enumerable.Range(0, UsageMetrics.Count).Select(i => cmd.Parameters.Add($"$v{i}", SqliteType.Integer)).ToArray();
+            cmd.Prepare();
+            foreach (var s in samples)
             {
-                using var tx = _db.BeginTransaction();
-                using var cmd = _db.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.CommandText = $"INSERT OR REPLACE INTO usage_raw (series, t, {RawColumns}) VALUES ($s, $t, {Params("v", UsageMetrics.Count)})";
-                var series = cmd.Parameters.Add("$s", SqliteType.Integer);
-                var time = cmd.Parameters.Add("$t", SqliteType.Integer);
-                var values = Enumerable.Range(0, UsageMetrics.Count).Select(i => cmd.Parameters.Add($"$v{i}", SqliteType.Integer)).ToArray();
-                cmd.Prepare();
-                foreach (var s in samples)
+                series.Value = SeriesId(s.Series, tx);
+                time.Value = s.Time.ToUnixTimeMilliseconds();
+                for (var i = 0; i < values.Length; i++)
                 {
-                    series.Value = SeriesId(s.Series, tx);
-                    time.Value = s.Time.ToUnixTimeMilliseconds();
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i].Value = (object?)s.Values[i] ?? DBNull.Value;
-                    }
-
-                    cmd.ExecuteNonQuery();
+                    values[i].Value = (object?)s.Values[i] ?? DBNull.Value;
                 }
 
-                tx.Commit();
+                cmd.ExecuteNonQuery();
             }
-            catch
-            {
-                // Series ids cached in a transaction that did not commit may not exist.
-                _seriesIds.Clear();
-                throw;
-            }
-        }
+        });
     }
 
     public IReadOnlyList<UsageSample> ReadRaw(string series, DateTimeOffset from, DateTimeOffset to) =>
@@ -86,44 +72,30 @@ public sealed class SqliteUsageStore : IUsageStore
             return;
         }
 
-        lock (_lock)
+        InWriteTransaction((tx, cmd) =>
         {
-            try
+            cmd.CommandText = $"INSERT OR REPLACE INTO usage_agg (series, t, span, n, {AggColumns}) VALUES ($s, $t, $span, $n, {Params("v", UsageMetrics.Count * 3)})";
+            cmd.Parameters.AddWithValue("$s", SeriesId(series, tx));
+            cmd.Parameters.AddWithValue("$span", (long)span.TotalSeconds);
+            var time = cmd.Parameters.Add("$t", SqliteType.Integer);
+            var n = cmd.Parameters.Add("$n", SqliteType.Integer);
+            var values = Enumerable.Range(0, UsageMetrics.Count * 3).Select(i => cmd.Parameters.Add($"$v{i}", SqliteType.Integer)).ToArray();
+            cmd.Prepare();
+            foreach (var (bucket, samples) in buckets)
             {
-                using var tx = _db.BeginTransaction();
-                using var cmd = _db.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.CommandText = $"INSERT OR REPLACE INTO usage_agg (series, t, span, n, {AggColumns}) VALUES ($s, $t, $span, $n, {Params("v", UsageMetrics.Count * 3)})";
-                cmd.Parameters.AddWithValue("$s", SeriesId(series, tx));
-                cmd.Parameters.AddWithValue("$span", (long)span.TotalSeconds);
-                var time = cmd.Parameters.Add("$t", SqliteType.Integer);
-                var n = cmd.Parameters.Add("$n", SqliteType.Integer);
-                var values = Enumerable.Range(0, UsageMetrics.Count * 3).Select(i => cmd.Parameters.Add($"$v{i}", SqliteType.Integer)).ToArray();
-                cmd.Prepare();
-                foreach (var (bucket, samples) in buckets)
+                time.Value = bucket.Time.ToUnixTimeMilliseconds();
+                n.Value = samples;
+                for (var m = 0; m < UsageMetrics.Count; m++)
                 {
-                    time.Value = bucket.Time.ToUnixTimeMilliseconds();
-                    n.Value = samples;
-                    for (var m = 0; m < UsageMetrics.Count; m++)
-                    {
-                        var v = bucket.Values[m];
-                        values[3 * m].Value = v is { } a ? Scaled(a.Mean) : DBNull.Value;
-                        values[3 * m + 1].Value = v is { } b ? Scaled(b.Max) : DBNull.Value;
-                        values[3 * m + 2].Value = v is { } c ? Scaled(c.P95) : DBNull.Value;
-                    }
-
-                    cmd.ExecuteNonQuery();
+                    var v = bucket.Values[m];
+                    values[3 * m].Value = v is { } a ? Scaled(a.Mean) : DBNull.Value;
+                    values[3 * m + 1].Value = v is { } b ? Scaled(b.Max) : DBNull.Value;
+                    values[3 * m + 2].Value = v is { } c ? Scaled(c.P95) : DBNull.Value;
                 }
 
-                tx.Commit();
+                cmd.ExecuteNonQuery();
             }
-            catch
-            {
-                // Series ids cached in a transaction that did not commit may not exist.
-                _seriesIds.Clear();
-                throw;
-            }
-        }
+        });
     }
 
     public IReadOnlyList<UsagePoint> ReadAggregates(string series, DateTimeOffset from, DateTimeOffset to) =>
@@ -254,6 +226,30 @@ public sealed class SqliteUsageStore : IUsageStore
 
             return new UsageSample(series, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), values);
         });
+
+    /// <summary>
+    /// Runs <paramref name="write"/> with a command in a new transaction and commits. When it fails, the
+    /// series ids cached during the transaction may not exist, so the cache is dropped.
+    /// </summary>
+    private void InWriteTransaction(Action<SqliteTransaction, SqliteCommand> write)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                using var tx = _db.BeginTransaction();
+                using var cmd = _db.CreateCommand();
+                cmd.Transaction = tx;
+                write(tx, cmd);
+                tx.Commit();
+            }
+            catch
+            {
+                _seriesIds.Clear();
+                throw;
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="sql"/> (with $s, $from, $to) for one series and reads each row; empty when the series is unknown.</summary>
     private List<T> QuerySeries<T>(string series, string sql, DateTimeOffset from, DateTimeOffset to, Func<SqliteDataReader, T> read)
