@@ -82,11 +82,12 @@ public sealed class ContainerLifecycleTests(NodeFixture fx) : IClassFixture<Node
         Skip.If(fx.SkipReason is not null, fx.SkipReason);
         await Node.CreateAsync(new CreateContainerRequest { Name = "set1", Template = "busybox", Memory = "256M", Disk = "256M", Start = true });
         await Patch("set1", new UpdateContainerRequest { Memory = "512M", Hostname = "renamed", Processes = 100 });
-        var group = $"/sys/fs/cgroup/memory/hako-{Node.NodeName}/set1/memory.limit_in_bytes";
-        if (File.Exists(group))
-        {
-            Assert.Equal((512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(group).Trim());
-        }
+        // The kernel's own limit file: cgroup v1 memory.limit_in_bytes, or v2 memory.max.
+        var v1 = $"/sys/fs/cgroup/memory/hako-{Node.NodeName}/set1/memory.limit_in_bytes";
+        var v2 = $"/sys/fs/cgroup/hako-{Node.NodeName}/set1/memory.max";
+        var limitFile = File.Exists(v1) ? v1 : v2;
+        Assert.True(File.Exists(limitFile), $"neither {v1} nor {v2} exists");
+        Assert.Equal((512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(limitFile).Trim());
 
         Assert.Equal("renamed", (await Node.ExecAsync("set1", "hostname")).Stdout.Trim());
         Assert.Equal(512L << 20, (await Node.ShowAsync("set1")).Limits.MemoryBytes);
