@@ -6,6 +6,12 @@ set -euo pipefail
 
 PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables debootstrap sqlite3 zstd xz-utils tar curl)
 
+# On a kernel with AppArmor (Debian 12's default) LXC loads a generated profile per container with
+# apparmor_parser: without the apparmor package containers cannot start there.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+  PKGS+=(apparmor)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,6 +15,8 @@ public sealed record NodeInfo
     public string? DataDir { get; init; }
     public bool Nat { get; init; }
     public bool Lxcfs { get; init; }
+    /// <summary>How containers are confined: "apparmor (...)" or "none (...)", with the reason.</summary>
+    public string? Confinement { get; init; }
     /// <summary>Kept for the host, never given to containers.</summary>
     public NodeResources? Reserve { get; init; }
     /// <summary>Sum of the containers' guarantees.</summary>

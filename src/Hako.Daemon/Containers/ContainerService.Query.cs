@@ -180,6 +180,7 @@ public sealed partial class ContainerService
             DataDir = paths.DataDir,
             Nat = options.Nat,
             Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
+            Confinement = _appArmor.Describe(),
             Reserve = new NodeResources { MemoryBytes = node.HostReserve.MemoryBytes, Cpus = node.HostReserve.Cpus, DiskBytes = node.HostReserve.DiskBytes },
             CommittedGuarantees = new NodeResources
             {

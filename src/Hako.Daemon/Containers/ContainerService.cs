@@ -34,6 +34,9 @@ public sealed partial class ContainerService(
 {
     private readonly Ipv4Subnet _subnet = Ipv4Subnet.Parse(options.Subnet);
 
+    /// <summary>Probed once: the LSM does not come or go while hakod runs.</summary>
+    private readonly Linux.Security.AppArmorState _appArmor = Linux.Security.AppArmorState.Probe();
+
     /// <summary>Serialises name and address allocation so two creates can't pick the same IP.</summary>
     private readonly Lock _allocation = new();
 
@@ -98,7 +101,7 @@ public sealed partial class ContainerService(
         HaltSignal = t.HaltSignal,
         Init = t.Init,
         Lxcfs = options.Lxcfs && File.Exists("/var/lib/lxcfs/proc/meminfo"),
-        AppArmor = Directory.Exists("/sys/kernel/security/apparmor"),
+        AppArmor = _appArmor.Enabled,
         CgroupLines =
         [
             .. cgroups.LxcConfigLines(r.Limits, CpusetFor(r.Name, r.Limits)),

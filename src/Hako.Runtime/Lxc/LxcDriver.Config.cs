@@ -27,7 +27,16 @@ public sealed partial class LxcDriver
             sb.AppendLine($"lxc.include = {LxcfsHook}");
         }
 
-        if (!s.AppArmor)
+        // AppArmor: LXC's per-container generated profile where the kernel has AppArmor (Debian 12's default),
+        // with nesting off (no container inside a container); unconfined only where it has none. Seccomp is
+        // LXC's default policy from common.conf (/usr/share/lxc/config/common.seccomp: no kexec, module loading,
+        // open_by_handle_at, keyctl in the container...), kept as it is.
+        if (s.AppArmor)
+        {
+            sb.AppendLine("lxc.apparmor.profile = generated");
+            sb.AppendLine("lxc.apparmor.allow_nesting = 0");
+        }
+        else
         {
             sb.AppendLine("lxc.apparmor.profile = unconfined");
         }

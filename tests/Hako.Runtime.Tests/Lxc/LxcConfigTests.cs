@@ -31,6 +31,47 @@ public sealed class LxcConfigTests
     }
 
     [Fact]
+    public void Render_HostWithAppArmor_UsesLxcsGeneratedProfileWithoutNesting()
+    {
+        var lines = Lines(Spec() with { AppArmor = true });
+        Assert.Contains("lxc.apparmor.profile = generated", lines);
+        Assert.Contains("lxc.apparmor.allow_nesting = 0", lines);
+        Assert.DoesNotContain("lxc.apparmor.profile = unconfined", lines);
+    }
+
+    [Fact]
+    public void Render_HostWithoutAppArmor_IsUnconfined()
+    {
+        var lines = Lines(Spec() with { AppArmor = false });
+        Assert.Contains("lxc.apparmor.profile = unconfined", lines);
+        Assert.DoesNotContain("lxc.apparmor.profile = generated", lines);
+    }
+
+    [Theory]
+    [InlineData("Y\n", true)]
+    [InlineData("N\n", false)]
+    [InlineData(null, false)]
+    public void AppArmorProbe_ReadsTheKernelSwitch(string? content, bool enabled)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"apparmor-enabled-{Guid.NewGuid():N}");
+        if (content is not null)
+        {
+            File.WriteAllText(file, content);
+        }
+
+        try
+        {
+            var state = Hako.Linux.Security.AppArmorState.Probe(file);
+            Assert.Equal(enabled, state.Enabled);
+            Assert.StartsWith(enabled ? "apparmor" : "none", state.Describe(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Render_Privileged_HasNoIdmap()
     {
         var lines = Lines(Spec(rootUid: null));
