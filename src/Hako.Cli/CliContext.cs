@@ -16,6 +16,7 @@ internal sealed class CliContext : IDisposable
         Environment = environment;
         ParseResult = parseResult;
         SocketOption = parseResult.GetValue(globals.Socket);
+        RemoteOption = parseResult.GetValue(globals.Remote);
         Json = parseResult.GetValue(globals.Json);
         Quiet = parseResult.GetValue(globals.Quiet);
     }
@@ -25,6 +26,8 @@ internal sealed class CliContext : IDisposable
     public ParseResult ParseResult { get; }
 
     public string? SocketOption { get; }
+
+    public string? RemoteOption { get; }
 
     public bool Json { get; }
 
@@ -37,7 +40,24 @@ internal sealed class CliContext : IDisposable
     /// <summary>Progress bars only for a person watching: a terminal, and neither --json nor --quiet.</summary>
     public bool Interactive => Environment.OutputIsTerminal && !Json && !Quiet;
 
-    public HakoClient Client => _client ??= new HakoClient(HakoEndpoint.Resolve(SocketOption, Environment.GetVariable));
+    public HakoClient Client => _client ??= new HakoClient(ResolveEndpoint());
+
+    /// <summary>--socket, then --remote, then HAKO_SOCKET, HAKO_REMOTE, HAKO_URL, the default socket.</summary>
+    private HakoEndpoint ResolveEndpoint()
+    {
+        if (string.IsNullOrEmpty(SocketOption))
+        {
+            var remote = RemoteOption is { Length: > 0 } r ? r
+                : string.IsNullOrEmpty(Environment.GetVariable(HakoEndpoint.SocketVariable)) ? Environment.GetVariable(Remotes.RemoteVariable)
+                : null;
+            if (!string.IsNullOrEmpty(remote))
+            {
+                return Remotes.Load(Environment.GetVariable).Endpoint(remote);
+            }
+        }
+
+        return HakoEndpoint.Resolve(SocketOption, Environment.GetVariable);
+    }
 
     /// <summary>One line of human output, suppressed by --quiet and --json.</summary>
     public void Say(string line)

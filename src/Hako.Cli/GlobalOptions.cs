@@ -12,6 +12,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> Remote { get; } = new("--remote")
+    {
+        Description = "A remote hakod added with `hako remote add` (default: $HAKO_REMOTE)",
+        HelpName = "NAME",
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Print the API's JSON answer on stdout instead of text",
@@ -27,6 +34,7 @@ internal sealed class GlobalOptions
     public void AddTo(Command root)
     {
         root.Options.Add(Socket);
+        root.Options.Add(Remote);
         root.Options.Add(Json);
         root.Options.Add(Quiet);
     }

@@ -33,6 +33,7 @@ internal static class HakoCli
         root.Subcommands.Add(new MigrateCommand(environment, globals));
         root.Subcommands.Add(OperationCommands.Create(environment, globals));
         root.Subcommands.Add(new EventsCommand(environment, globals));
+        root.Subcommands.Add(RemoteCommands.Create(environment, globals));
         root.Subcommands.Add(new VersionCommand(environment, globals));
         return root;
     }

@@ -12,11 +12,12 @@ public sealed partial class HakoClient
     /// A client for another node's TCP API, used by hakod itself during migrations: no overall request timeout,
     /// since one copy pass can stream gigabytes (a dead peer still fails the connection).
     /// </summary>
-    public static HakoClient ForPeer(Uri url, string token)
+    public static HakoClient ForPeer(Uri url, string token, string? fingerprint)
     {
-        var http = CreateHttpClient(HakoEndpoint.ForUrl(url, token));
+        var endpoint = HakoEndpoint.ForUrl(url, token, fingerprint);
+        var http = CreateHttpClient(endpoint);
         http.Timeout = Timeout.InfiniteTimeSpan;
-        return new HakoClient(http, HakoEndpoint.ForUrl(url, token), ownsHttpClient: true);
+        return new HakoClient(http, endpoint, ownsHttpClient: true);
     }
 
     /// <summary>GET /v1/nodes: registered peer nodes and their state now.</summary>

@@ -80,6 +80,11 @@ public sealed partial class HakoClient : IDisposable
         {
             var url = endpoint.Url!.ToString();
             baseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+            if (endpoint.Fingerprint is { } pinned)
+            {
+                // hakod's certificate is self-signed: trust exactly the pinned one, nothing else.
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => CertificatePin.Matches(certificate, pinned);
+            }
         }
 
         var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = baseAddress };
@@ -217,6 +222,16 @@ public sealed partial class HakoClient : IDisposable
             return new HakoApiException(HakoApiException.DaemonNotRunningCode, 0,
                 $"hakod is not reachable at {Endpoint.Url} ({ex.Message}). Check that hakod runs there with --listen, or unset HAKO_URL to use the local socket",
                 innerException: ex);
+        }
+
+        if (ex.HttpRequestError == HttpRequestError.SecureConnectionError || ex.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            return Endpoint.Fingerprint is { } pinned
+                ? new HakoApiException(nameof(ErrorCode.PermissionDenied), 0,
+                    CertificatePin.MismatchMessage(Endpoint.Url!, pinned, seen: null), innerException: ex)
+                : new HakoApiException(nameof(ErrorCode.PermissionDenied), 0,
+                    $"The TLS certificate of {Endpoint.Url} is not trusted (hakod's is self-signed). Pin it: hako remote add NAME {Endpoint.Url} --token T "
+                    + $"(or set {HakoEndpoint.FingerprintVariable} to the fingerprint `hako node` prints on that node)", innerException: ex);
         }
 
         return new HakoApiException(nameof(ErrorCode.Internal), 0,

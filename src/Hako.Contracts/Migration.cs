@@ -4,10 +4,15 @@ namespace Hako.Contracts;
 public sealed record AddNodeRequest
 {
     public required string Name { get; init; }
-    /// <summary>The peer hakod's TCP API, e.g. http://192.0.2.10:8443 (hakod --listen).</summary>
+    /// <summary>The peer hakod's TCP API, e.g. https://192.0.2.10:8443 (hakod --listen).</summary>
     public required string Url { get; init; }
     /// <summary>The peer's bearer token (its DATA-DIR/api.token).</summary>
     public required string Token { get; init; }
+    /// <summary>
+    /// The fingerprint the peer's `hako node` prints; when given, the certificate presented now must match it.
+    /// Without it the certificate presented at this first contact is pinned.
+    /// </summary>
+    public string? Fingerprint { get; init; }
 }
 
 /// <summary>A registered peer node as GET /v1/nodes shows it, with what it answered just now.</summary>
@@ -19,6 +24,8 @@ public sealed record PeerNodeInfo
     /// <summary>active, evacuated (takes nothing new) or unreachable.</summary>
     public required string State { get; init; }
     public string? Error { get; init; }
+    /// <summary>The pinned fingerprint of the peer's TLS certificate; null for a plain-HTTP loopback peer.</summary>
+    public string? Fingerprint { get; init; }
     public int? Containers { get; init; }
     public string? Version { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed record NodeInfo
     public string? DataDir { get; init; }
     public bool Nat { get; init; }
     public bool Lxcfs { get; init; }
+    /// <summary>SHA-256 fingerprint of the TCP API's TLS certificate ("sha256:..."), which clients pin; null without --listen or with --insecure-http.</summary>
+    public string? TlsFingerprint { get; init; }
     /// <summary>How containers are confined: "apparmor (...)" or "none (...)", with the reason.</summary>
     public string? Confinement { get; init; }
     /// <summary>Kept for the host, never given to containers.</summary>

@@ -47,14 +47,25 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         PrepareSocket(options.Socket);
+        // TCP is HTTPS with the node's own certificate; plain HTTP only on loopback with --insecure-http (checked in options).
+        var tls = options.Listen is not null && !options.InsecureHttp
+            ? Tls.NodeCertificate.LoadOrCreate(paths.DataDir, options.NodeName, TimeProvider.System)
+            : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenUnixSocket(options.Socket);
             if (options.Listen is not null)
             {
-                k.Listen(IPEndPoint.Parse(options.Listen));
+                k.Listen(IPEndPoint.Parse(options.Listen), l =>
+                {
+                    if (tls is not null)
+                    {
+                        l.UseHttps(tls.Certificate);
+                    }
+                });
             }
         });
+        builder.Services.AddSingleton(new Tls.NodeIdentity(tls?.Fingerprint));
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HakoJsonContext.Default));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -161,6 +172,12 @@ public sealed class HakodHost : IAsyncDisposable
         File.SetUnixFileMode(options.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Log.Started(_app.Logger, typeof(HakodHost).Assembly.GetName().Version?.ToString(3) ?? "0", options.Socket,
             options.DataDir, options.NodeName, _app.Services.GetRequiredService<ICgroupDriver>().Version);
+        if (options.Listen is not null)
+        {
+            var identity = _app.Services.GetRequiredService<Tls.NodeIdentity>();
+            Log.Listening(_app.Logger, options.InsecureHttp ? $"http://{options.Listen}" : $"https://{options.Listen}",
+                identity.Fingerprint ?? "none (plain HTTP on loopback, --insecure-http)");
+        }
         await _app.WaitForShutdownAsync(ct);
     }
 

@@ -6,6 +6,9 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "hakod {Version} listening on {Socket} (data dir {DataDir}, node {Node}, cgroup {Cgroup})")]
     public static partial void Started(ILogger log, string version, string socket, string dataDir, string node, string cgroup);
 
+    [LoggerMessage(4, LogLevel.Information, "hakod also serves {Url}; TLS certificate fingerprint {Fingerprint} (clients pin it: hako remote add NAME URL --token T)")]
+    public static partial void Listening(ILogger log, string url, string fingerprint);
+
     [LoggerMessage(2, LogLevel.Warning, "Operation {Kind} on {Target} failed: {Message}")]
     public static partial void OperationFailed(ILogger log, string kind, string target, string message);
 

@@ -81,7 +81,8 @@ public sealed record EventQuery
 }
 
 /// <summary>A registered peer node: where its hakod API listens and the bearer token it accepts.</summary>
-public sealed record PeerNode(string Name, Uri Url, string Token, DateTimeOffset AddedAt);
+/// <param name="Fingerprint">The pinned SHA-256 fingerprint of the peer's TLS certificate (https), null for http on loopback.</param>
+public sealed record PeerNode(string Name, Uri Url, string Token, DateTimeOffset AddedAt, string? Fingerprint = null);
 
 /// <summary>An operator-defined plan as stored: the plan it derives from and the flags applied on top.</summary>
 public sealed record StoredPlan(string Name, string? Base, PlanFlags Flags, DateTimeOffset CreatedAt);

@@ -113,7 +113,7 @@ public sealed class DaemonSettingsTests
         Skip.IfNot(HakodNode.CanRun(out var why), why);
         await using var node = new HakodNode();
         var port = 20000 + Environment.ProcessId % 20000;
-        node.ExtraArgs.AddRange(["--listen", $"127.0.0.1:{port}"]);
+        node.ExtraArgs.AddRange(["--listen", $"127.0.0.1:{port}", "--insecure-http"]);
         await node.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var denied = await http.GetAsync("/v1/node");

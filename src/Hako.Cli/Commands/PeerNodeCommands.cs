@@ -8,8 +8,13 @@ namespace Hako.Cli.Commands;
 internal sealed class NodeAddCommand : HakoCommand
 {
     private readonly Argument<string> _name = new("name") { Description = "The peer's node name (its hakod --node-name)" };
-    private readonly Argument<string> _url = new("url") { Description = "The peer's TCP API, e.g. http://192.0.2.10:8443" };
+    private readonly Argument<string> _url = new("url") { Description = "The peer's TCP API, e.g. https://192.0.2.10:8443" };
     private readonly Option<string> _token = new("--token") { Description = "The peer's API token (its DATA-DIR/api.token)", Required = true, HelpName = "T" };
+    private readonly Option<string?> _fingerprint = new("--fingerprint")
+    {
+        Description = "The TLS fingerprint the peer's `hako node` prints; checked instead of trusting the first contact",
+        HelpName = "sha256:HEX",
+    };
 
     public NodeAddCommand(CliEnvironment environment, GlobalOptions globals)
         : base("add", "Register another node this one can migrate containers to", environment, globals)
@@ -17,9 +22,16 @@ internal sealed class NodeAddCommand : HakoCommand
         Arguments.Add(_name);
         Arguments.Add(_url);
         Options.Add(_token);
+        Options.Add(_fingerprint);
     }
 
-    internal AddNodeRequest ToRequest(ParseResult r) => new() { Name = r.GetValue(_name)!, Url = r.GetValue(_url)!, Token = r.GetValue(_token)! };
+    internal AddNodeRequest ToRequest(ParseResult r) => new()
+    {
+        Name = r.GetValue(_name)!,
+        Url = r.GetValue(_url)!,
+        Token = r.GetValue(_token)!,
+        Fingerprint = r.GetValue(_fingerprint),
+    };
 
     protected override async Task<int> RunAsync(CliContext cli, ParseResult parseResult, CancellationToken cancellationToken)
     {
@@ -30,7 +42,8 @@ internal sealed class NodeAddCommand : HakoCommand
         }
         else
         {
-            cli.Say($"Node {node.Name} added ({node.Url}, {node.State})");
+            cli.Say($"Node {node.Name} added ({node.Url}, {node.State})"
+                + (node.Fingerprint is { } f ? $"; its TLS certificate {f} is pinned" : ""));
         }
 
         return ExitCodes.Ok;

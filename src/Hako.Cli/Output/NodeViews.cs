@@ -15,6 +15,7 @@ internal static class NodeViews
             .Add("Network", $"{node.Bridge ?? "-"} {node.Subnet ?? ""}".TrimEnd() + (node.Nat ? " (NAT on)" : " (no NAT)"))
             .Add("lxcfs", node.Lxcfs ? "yes" : "no")
             .Add("Confined", node.Confinement ?? "-")
+            .Add("TLS", node.TlsFingerprint ?? "-")
             .Add("Data dir", node.DataDir ?? "-")
             .Add("Containers", $"{node.Containers.ToString(CultureInfo.InvariantCulture)} ({node.RunningContainers.ToString(CultureInfo.InvariantCulture)} running)");
 

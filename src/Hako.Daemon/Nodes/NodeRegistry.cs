@@ -27,7 +27,18 @@ public sealed class NodeRegistry(HakodOptions options, IStateStore store, TimePr
 
         if (!Uri.TryCreate(req.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"URL '{req.Url}' is not an http(s) URL; use the peer's hakod --listen address, e.g. http://192.0.2.10:8443");
+            errors.Add($"URL '{req.Url}' is not an https URL; use the peer's hakod --listen address, e.g. https://192.0.2.10:8443");
+        }
+        else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            // The token would cross the network in clear: a peer speaks plain HTTP only on loopback (--insecure-http).
+            errors.Add($"URL '{req.Url}' is plain HTTP to another host; node-to-node calls carry the peer's token, so use https://{url.Authority}");
+        }
+
+        string? pinned = null;
+        if (req.Fingerprint is not null && (pinned = CertificatePin.Normalize(req.Fingerprint)) is null)
+        {
+            errors.Add($"Fingerprint '{req.Fingerprint}' is not a SHA-256 fingerprint; copy the one the peer's `hako node` prints (sha256:...)");
         }
 
         if (string.IsNullOrWhiteSpace(req.Token))
@@ -40,7 +51,28 @@ public sealed class NodeRegistry(HakodOptions options, IStateStore store, TimePr
             throw new HakoException(ErrorCode.InvalidArgument, string.Join("; ", errors), errors);
         }
 
-        var peer = new PeerNode(req.Name, url!, req.Token.Trim(), time.GetUtcNow());
+        if (url!.Scheme == Uri.UriSchemeHttps)
+        {
+            // Pin on first contact (as incus remotes do), or check the fingerprint the operator copied from the peer.
+            string seen;
+            try
+            {
+                seen = await CertificatePin.FetchAsync(url, ct);
+            }
+            catch (HakoApiException e)
+            {
+                throw new HakoException(ErrorCode.Conflict, $"Node {req.Name} at {url} did not answer: {e.Message}");
+            }
+
+            if (pinned is not null && pinned != seen)
+            {
+                throw new HakoException(ErrorCode.Conflict, CertificatePin.MismatchMessage(url, pinned, seen));
+            }
+
+            pinned = seen;
+        }
+
+        var peer = new PeerNode(req.Name, url, req.Token.Trim(), time.GetUtcNow(), pinned);
         var info = await ProbeAsync(peer, ct);
         if (info.Error is not null)
         {
@@ -70,7 +102,7 @@ public sealed class NodeRegistry(HakodOptions options, IStateStore store, TimePr
 
     public IReadOnlyList<PeerNode> List() => store.ListNodes();
 
-    public static HakoClient Client(PeerNode node) => HakoClient.ForPeer(node.Url, node.Token);
+    public static HakoClient Client(PeerNode node) => HakoClient.ForPeer(node.Url, node.Token, node.Fingerprint);
 
     /// <summary>GET the peer's /v1/node (5 s at most): checks URL, token and name; the state says whether it takes containers.</summary>
     private async Task<PeerNodeInfo> ProbeAsync(PeerNode node, CancellationToken ct)
@@ -104,6 +136,7 @@ public sealed class NodeRegistry(HakodOptions options, IStateStore store, TimePr
             Name = node.Name,
             Url = node.Url.ToString(),
             AddedAt = node.AddedAt,
+            Fingerprint = node.Fingerprint,
             State = error is not null ? "unreachable" : info!.Evacuated ? "evacuated" : "active",
             Error = error,
             Containers = info?.Containers,

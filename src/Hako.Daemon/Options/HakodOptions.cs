@@ -9,8 +9,10 @@ public sealed class HakodOptions
 {
     public string DataDir { get; set; } = "/var/lib/hako";
     public string Socket { get; set; } = "/run/hako/hako.sock";
-    /// <summary>Optional TCP endpoint, e.g. 127.0.0.1:8443; requires the bearer token in DataDir/api.token.</summary>
+    /// <summary>Optional TCP endpoint, e.g. 0.0.0.0:8443; HTTPS with the node's self-signed certificate, and the bearer token in DataDir/api.token.</summary>
     public string? Listen { get; set; }
+    /// <summary>Serve --listen as plain HTTP: only on a loopback address (127.0.0.1, ::1), e.g. behind a local TLS proxy.</summary>
+    public bool InsecureHttp { get; set; }
     public string Bridge { get; set; } = "hakobr0";
     public string Subnet { get; set; } = "10.77.0.0/24";
     public string NodeName { get; set; } = Environment.MachineName;
@@ -64,13 +66,16 @@ public sealed class HakodOptions
     public TimeSpan EventsRetentionTime => Core.Units.Duration.TryParse(EventsRetention, out var d) ? d : TimeSpan.FromDays(30);
 
     public const string Usage = """
-        usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
+        usage: hakod [--data-dir DIR] [--socket PATH] [--listen HOST:PORT [--insecure-http]] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
                      [--events-retention DURATION]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
-          --listen HOST:PORT also serve the API over TCP; clients need the token in DATA-DIR/api.token
+          --listen HOST:PORT also serve the API over HTTPS (self-signed certificate in DATA-DIR/tls/, its
+                             SHA-256 fingerprint printed at start and by `hako node`); clients need the
+                             token in DATA-DIR/api.token and pin the fingerprint (hako remote add)
+          --insecure-http    serve --listen as plain HTTP; only on 127.0.0.1/::1
           --bridge NAME      host bridge for containers (default hakobr0)
           --subnet CIDR      containers' IPv4 subnet; the first address is the gateway (default 10.77.0.0/24)
           --node-name NAME   this node's name (default: the host name)
@@ -107,7 +112,7 @@ public sealed class HakodOptions
             string? value = eq > 0 ? a[(eq + 1)..] : null;
             switch (key)
             {
-                case "--nat" or "--no-lxcfs" or "--help" or "-h":
+                case "--nat" or "--no-lxcfs" or "--insecure-http" or "--help" or "-h":
                     flags[key] = "true";
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
@@ -211,6 +216,11 @@ public sealed class HakodOptions
             o.Nat = true;
         }
 
+        if (flags.ContainsKey("--insecure-http"))
+        {
+            o.InsecureHttp = true;
+        }
+
         if (flags.ContainsKey("--no-lxcfs"))
         {
             o.Lxcfs = false;
@@ -293,6 +303,12 @@ public sealed class HakodOptions
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))
         {
             yield return $"--listen '{Listen}' is not HOST:PORT; use e.g. 127.0.0.1:8443";
+        }
+        else if (InsecureHttp && (Listen is null || !System.Net.IPAddress.IsLoopback(System.Net.IPEndPoint.Parse(Listen).Address)))
+        {
+            yield return Listen is null
+                ? "--insecure-http needs --listen 127.0.0.1:PORT"
+                : $"--insecure-http serves plain HTTP and is only allowed on a loopback address (127.0.0.1:PORT), not {Listen}: the bearer token would cross the network in clear. Drop --insecure-http to serve HTTPS";
         }
     }
 

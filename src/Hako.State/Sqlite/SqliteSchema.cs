@@ -158,5 +158,10 @@ internal static class SqliteSchema
             value TEXT NOT NULL
         );
         """,
+
+        // 6: the pinned TLS certificate fingerprint of each peer (its API is HTTPS with a self-signed certificate).
+        """
+        ALTER TABLE nodes ADD COLUMN fingerprint TEXT;
+        """,
     ];
 }

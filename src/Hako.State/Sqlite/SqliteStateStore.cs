@@ -362,13 +362,13 @@ public sealed class SqliteStateStore : IStateStore
         lock (_lock)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT name, url, token, added_at FROM nodes ORDER BY name";
+            cmd.CommandText = "SELECT name, url, token, added_at, fingerprint FROM nodes ORDER BY name";
             using var r = cmd.ExecuteReader();
             var list = new List<PeerNode>();
             while (r.Read())
             {
                 list.Add(new PeerNode(r.GetString(0), new Uri(r.GetString(1)), r.GetString(2),
-                    DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
+                    DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.IsDBNull(4) ? null : r.GetString(4)));
             }
 
             return list;
@@ -380,7 +380,8 @@ public sealed class SqliteStateStore : IStateStore
         lock (_lock)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "INSERT INTO nodes (name, url, token, added_at) VALUES ($n, $u, $t, $a)";
+            cmd.CommandText = "INSERT INTO nodes (name, url, token, added_at, fingerprint) VALUES ($n, $u, $t, $a, $f)";
+            cmd.Parameters.AddWithValue("$f", (object?)node.Fingerprint ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$n", node.Name);
             cmd.Parameters.AddWithValue("$u", node.Url.ToString());
             cmd.Parameters.AddWithValue("$t", node.Token);

@@ -51,7 +51,34 @@ public sealed class HakodNode : IAsyncDisposable
     /// <summary>The TCP port with --listen, else null.</summary>
     public int? ListenPort { get; }
 
-    public string Url => $"http://127.0.0.1:{ListenPort}";
+    /// <summary>The TCP API: HTTPS with the node's self-signed certificate (plain HTTP only with --insecure-http).</summary>
+    public string Url => ExtraArgs.Contains("--insecure-http") ? $"http://127.0.0.1:{ListenPort}" : $"https://127.0.0.1:{ListenPort}";
+
+    /// <summary>The fingerprint of the certificate hakod made in DATA-DIR/tls at its first start with --listen.</summary>
+    public string Fingerprint
+    {
+        get
+        {
+            using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+                File.ReadAllText(Path.Combine(DataDir, "tls", "hakod.crt")));
+            return Hako.Client.CertificatePin.Fingerprint(cert);
+        }
+    }
+
+    /// <summary>An HttpClient for the TCP API that trusts exactly this node's certificate (pinned), with or without the token.</summary>
+    public HttpClient TcpClient(bool withToken = true)
+    {
+        var pinned = Fingerprint;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) => Hako.Client.CertificatePin.Matches(cert, pinned);
+        var http = new HttpClient(handler) { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(3) };
+        if (withToken)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        return http;
+    }
 
     /// <summary>The bearer token of the TCP API (DATA-DIR/api.token, made at start).</summary>
     public string Token => File.ReadAllText(Path.Combine(DataDir, "api.token")).Trim();

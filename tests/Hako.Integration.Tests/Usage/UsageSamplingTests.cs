@@ -25,7 +25,7 @@ public sealed class UsageFixture : IAsyncLifetime
             return;
         }
 
-        Node.ExtraArgs.AddRange(["--sample-interval", "1s", "--history-bucket", "2s", "--history-raw", "10s", "--listen", $"127.0.0.1:{Port}"]);
+        Node.ExtraArgs.AddRange(["--sample-interval", "1s", "--history-bucket", "2s", "--history-raw", "10s", "--listen", $"127.0.0.1:{Port}", "--insecure-http"]);
         await Node.StartAsync();
         await Node.BuildBusyboxAsync();
     }
