@@ -31,7 +31,7 @@ public sealed class HakodHost : IAsyncDisposable
 
     public static async Task<HakodHost> BuildAsync(HakodOptions options, CancellationToken ct = default)
     {
-        if (Environment.UserName != "root" && !OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
         {
             throw new HakoException(ErrorCode.PermissionDenied, "hakod runs on Linux as root");
         }
