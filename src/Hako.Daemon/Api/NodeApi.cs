@@ -7,8 +7,9 @@ public static class NodeApi
 {
     public static IEndpointRouteBuilder MapNodeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/node", (ContainerService svc, Beancounters.BeancounterService ubc) =>
-            Results.Json(svc.Node() with { BeancounterSweepMilliseconds = ubc.SweepMilliseconds }, HakoJsonContext.Default.NodeInfo)).WithTags("node");
+        app.MapGet("/v1/node", async (ContainerService svc, Beancounters.BeancounterService ubc, Network.PortFilterService filter, CancellationToken ct) =>
+            Results.Json(svc.Node() with { BeancounterSweepMilliseconds = ubc.SweepMilliseconds, AntiSpoof = await filter.StatusAsync(ct) },
+                HakoJsonContext.Default.NodeInfo)).WithTags("node");
         return app;
     }
 }
