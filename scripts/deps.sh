@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Hako needs on Debian 12 (idempotent) and prepares the host:
 # LXC and its tools, lxcfs, busybox-static for the offline template, e2fsprogs for private areas,
-# iproute2/iptables for the bridge, uidmap + /etc/subuid for unprivileged containers.
+# iproute2/iptables for the bridge, nftables for anti-spoofing on it, uidmap + /etc/subuid for unprivileged containers.
 set -euo pipefail
 
-PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables debootstrap sqlite3 zstd xz-utils tar curl)
+PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables nftables debootstrap sqlite3 zstd xz-utils tar curl)
 
 # On a kernel with AppArmor (Debian 12's default) LXC loads a generated profile per container with
 # apparmor_parser: without the apparmor package containers cannot start there.

@@ -29,6 +29,23 @@ public sealed record NodeInfo
     public OvercommitInfo? OvercommitRatios { get; init; }
     /// <summary>hako node evacuate marked this node: it takes no new containers until hako node restore.</summary>
     public bool Evacuated { get; init; }
+    /// <summary>Anti-spoofing on the node's bridge (nftables); null from a hakod that predates it.</summary>
+    public AntiSpoofInfo? AntiSpoof { get; init; }
+}
+
+/// <summary>The node's anti-spoofing filter: each container's port may send only its own MAC and IPv4 address.</summary>
+public sealed record AntiSpoofInfo
+{
+    /// <summary>False when hakod runs with --no-antispoof (the operator filters elsewhere).</summary>
+    public bool Enabled { get; init; }
+    /// <summary>The nftables table hakod owns, e.g. "bridge hako-node1".</summary>
+    public string? Table { get; init; }
+    /// <summary>False when the table is missing from the kernel (deleted behind hakod's back); the next start of a container makes it again.</summary>
+    public bool TablePresent { get; init; }
+    /// <summary>Container ports in the table (every container with an address, running or not).</summary>
+    public int Ports { get; init; }
+    /// <summary>Of those, the ports whose veth exists now (running containers).</summary>
+    public int PortsUp { get; init; }
 }
 
 /// <summary>Overcommit ratios per resource; null = not checked.</summary>

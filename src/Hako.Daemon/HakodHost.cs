@@ -85,6 +85,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Beancounters.BeancounterService>();
         builder.Services.AddSingleton(sp => new Linux.Beancounters.BeancounterProbe(sp.GetRequiredService<ICgroupDriver>()));
         builder.Services.AddSingleton(_ => Linux.Cgroups.Io.IoControllerFactory.Detect());
+        builder.Services.AddSingleton<Network.PortFilterService>();
         builder.Services.AddSingleton<ContainerService>();
         builder.Services.AddSingleton<Nodes.NodeRegistry>();
         builder.Services.AddSingleton<Runtime.Migration.CriuProbe>();

@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(53, LogLevel.Information, "Evacuation of {Node}: {Name} {Outcome}")]
     public static partial void Evacuated(ILogger log, string node, string name, string outcome);
+
+    [LoggerMessage(60, LogLevel.Information, "Anti-spoofing: {Message}")]
+    public static partial void AntiSpoof(ILogger log, string message);
 }

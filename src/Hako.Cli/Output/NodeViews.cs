@@ -16,6 +16,7 @@ internal static class NodeViews
             .Add("lxcfs", node.Lxcfs ? "yes" : "no")
             .Add("Confined", node.Confinement ?? "-")
             .Add("TLS", node.TlsFingerprint ?? "-")
+            .Add("Anti-spoof", AntiSpoof(node.AntiSpoof))
             .Add("Data dir", node.DataDir ?? "-")
             .Add("Containers", $"{node.Containers.ToString(CultureInfo.InvariantCulture)} ({node.RunningContainers.ToString(CultureInfo.InvariantCulture)} running)");
 
@@ -26,6 +27,15 @@ internal static class NodeViews
 
         return grid.Render() + "\n" + RenderAdmissionTable(node);
     }
+
+    /// <summary>"on: 3 ports filtered (2 up), table bridge hako-n1"; "off (--no-antispoof)"; "-" from an older hakod.</summary>
+    private static string AntiSpoof(AntiSpoofInfo? a) => a switch
+    {
+        null => "-",
+        { Enabled: false } => "off (--no-antispoof): containers may send from any address",
+        { TablePresent: false } => $"on, but table {a.Table} is missing from the kernel (the next container start makes it again)",
+        _ => $"on: {a.Ports.ToString(CultureInfo.InvariantCulture)} ports filtered ({a.PortsUp.ToString(CultureInfo.InvariantCulture)} up), table {a.Table}",
+    };
 
     /// <summary>A hakod that knows nothing of reserve, guarantees and ratios: capacity, committed, used.</summary>
     private static string RenderPlainTable(NodeInfo node)

@@ -7,8 +7,13 @@ public static class NodeApi
 {
     public static IEndpointRouteBuilder MapNodeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/node", (ContainerService svc, Beancounters.BeancounterService ubc, Tls.NodeIdentity identity) =>
-            Results.Json(svc.Node() with { BeancounterSweepMilliseconds = ubc.SweepMilliseconds, TlsFingerprint = identity.Fingerprint },
+        app.MapGet("/v1/node", async (ContainerService svc, Beancounters.BeancounterService ubc, Network.PortFilterService filter, Tls.NodeIdentity identity, CancellationToken ct) =>
+            Results.Json(svc.Node() with
+            {
+                BeancounterSweepMilliseconds = ubc.SweepMilliseconds,
+                TlsFingerprint = identity.Fingerprint,
+                AntiSpoof = await filter.StatusAsync(ct),
+            },
                 HakoJsonContext.Default.NodeInfo)).WithTags("node");
         return app;
     }

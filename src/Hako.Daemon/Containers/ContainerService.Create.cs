@@ -152,6 +152,9 @@ public sealed partial class ContainerService
             op.Report(60, "writing configuration");
             WriteGuestFiles(record);
             lxc.WriteConfig(SpecFor(record, template));
+            // The port is filtered before its veth ever exists (the entry is keyed by the veth's name).
+            revert.Add(() => filter.RemoveAsync(record));
+            await filter.AddAsync(record, ct);
             store.UpdateContainer(record with { Status = RecordStatus.Ready });
             revert.Success();
         }

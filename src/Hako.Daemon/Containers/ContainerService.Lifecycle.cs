@@ -39,6 +39,8 @@ public sealed partial class ContainerService
         Beancounters.BeancounterService.ResetCounters(store, name);
 
         RemoveStaleCgroups(name);
+        // Never start unfiltered: the entry is normally there already; this also repairs a table deleted by hand.
+        await filter.AddAsync(r, ct);
         await lxc.StartAsync(name, ct);
         store.UpdateContainer(r with { DesiredState = "running" });
         Log.ContainerAction(log, name, "started");
@@ -83,6 +85,7 @@ public sealed partial class ContainerService
         store.UpdateContainer(r with { Status = RecordStatus.Destroying });
         var wasRunning = IsRunning(name);
         await RemoveArtifactsAsync(name);
+        await filter.RemoveAsync(r);
         if (wasRunning)
         {
             events.Publish(EventType.Stopped, name, "forced: init killed to destroy the container");

@@ -286,6 +286,8 @@ public sealed partial class ContainerService
         await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteGuestFiles(r);
         lxc.WriteConfig(SpecFor(r, RequireTemplate(r.Template)));
+        // Filtered here with the address it has on this node (a --ip renumbering included).
+        await filter.AddAsync(r, ct);
         if (TestFailCommit)
         {
             // Lets tests fail the switch itself, after the source has stopped its copy.
@@ -326,6 +328,7 @@ public sealed partial class ContainerService
         }
 
         await RemoveArtifactsAsync(name);
+        await filter.RemoveAsync(r);
         store.DeleteContainer(name);
         Log.ContainerAction(log, name, "incoming migration aborted");
     }
@@ -374,6 +377,7 @@ public sealed partial class ContainerService
         var r = Require(name);
         store.UpdateContainer(r with { Status = RecordStatus.Destroying });
         await RemoveArtifactsAsync(name);
+        await filter.RemoveAsync(r);
         store.DeleteContainer(name);
         Log.ContainerAction(log, name, "removed after migration");
     }

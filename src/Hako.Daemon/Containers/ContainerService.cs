@@ -29,6 +29,7 @@ public sealed partial class ContainerService(
     Capacity.CapacityService capacity,
     ContainerLocks locks,
     Events.EventLog events,
+    Network.PortFilterService filter,
     TimeProvider time,
     ILogger<ContainerService> log)
 {

@@ -22,6 +22,8 @@ public sealed class HakodOptions
     /// <summary>Host uid of container root for unprivileged containers (range of 65536 from here).</summary>
     public int UidBase { get; set; } = 100000;
     public bool Lxcfs { get; set; } = true;
+    /// <summary>Per-port nftables filter on the bridge: a container sends only from its own MAC and IPv4 address. Off only for operators who filter elsewhere.</summary>
+    public bool AntiSpoof { get; set; } = true;
     /// <summary>Kept for the host and never promised to containers (admission).</summary>
     public string ReserveMemory { get; set; } = "1G";
     public double ReserveCpus { get; set; }
@@ -68,6 +70,7 @@ public sealed class HakodOptions
     public const string Usage = """
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen HOST:PORT [--insecure-http]] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
+                     [--no-antispoof]
                      [--events-retention DURATION]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
@@ -79,8 +82,10 @@ public sealed class HakodOptions
           --bridge NAME      host bridge for containers (default hakobr0)
           --subnet CIDR      containers' IPv4 subnet; the first address is the gateway (default 10.77.0.0/24)
           --node-name NAME   this node's name (default: the host name)
-          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat)
+          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat, antiSpoof)
           --nat              masquerade the subnet to the outside (off by default)
+          --no-antispoof     do not filter containers' source MAC/addresses on the bridge (on by default:
+                             nftables table 'bridge hako-NODE'); for operators who filter elsewhere
           --reserve-memory SIZE / --reserve-cpus N / --reserve-disk SIZE
                              kept for the host, never promised to containers (default 1G / 0 / 5G)
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
@@ -112,7 +117,7 @@ public sealed class HakodOptions
             string? value = eq > 0 ? a[(eq + 1)..] : null;
             switch (key)
             {
-                case "--nat" or "--no-lxcfs" or "--insecure-http" or "--help" or "-h":
+                case "--nat" or "--no-lxcfs" or "--insecure-http" or "--no-antispoof" or "--help" or "-h":
                     flags[key] = "true";
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
@@ -224,6 +229,11 @@ public sealed class HakodOptions
         if (flags.ContainsKey("--no-lxcfs"))
         {
             o.Lxcfs = false;
+        }
+
+        if (flags.ContainsKey("--no-antispoof"))
+        {
+            o.AntiSpoof = false;
         }
 
         errors.AddRange(o.Validate());

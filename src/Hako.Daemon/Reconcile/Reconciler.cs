@@ -19,7 +19,7 @@ namespace Hako.Daemon.Reconcile;
 /// </summary>
 public sealed class Reconciler(
     HakodOptions options, NodePaths paths, IStateStore store, ContainerService containers,
-    ILogger<Reconciler> log)
+    Network.PortFilterService filter, ILogger<Reconciler> log)
 {
     public async Task RunAsync(CancellationToken ct = default)
     {
@@ -37,6 +37,10 @@ public sealed class Reconciler(
             await containers.RemoveArtifactsAsync(r.Name);
             store.DeleteContainer(r.Name);
         }
+
+        // Before any container starts: the table is made again from the rows that remain (running containers
+        // were filtered all along by the table the last hakod left; the swap is one transaction).
+        await filter.InitializeAsync(ct);
 
         var known = store.ListContainers().Select(r => r.Name).ToHashSet();
         await RemoveOrphansAsync(known);

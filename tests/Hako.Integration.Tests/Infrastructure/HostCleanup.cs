@@ -33,6 +33,12 @@ public static class HostCleanup
             await ProcessRunner.RunAsync("ip", ["link", "del", bridge]);
         }
 
+        // The node's anti-spoofing table (named like its cgroup subtree; hakod leaves it when it stops).
+        if (File.Exists("/usr/sbin/nft") && !cgroupParent.Contains('.', StringComparison.Ordinal))
+        {
+            await ProcessRunner.RunAsync("nft", ["-f", "-"], Hako.Linux.Network.NftFilter.DeleteTable(cgroupParent));
+        }
+
         foreach (var controller in Directory.Exists("/sys/fs/cgroup") ? Directory.EnumerateDirectories("/sys/fs/cgroup") : [])
         {
             var dir = Path.Combine(controller, cgroupParent);
