@@ -292,7 +292,9 @@ public sealed partial class ContainerService
             throw new HakoException(ErrorCode.Internal, $"Commit of {name} refused for a test (HAKO_TEST_FAIL_COMMIT)");
         }
 
-        store.UpdateContainer(r with { Status = RecordStatus.Ready });
+        // Durable before the answer: the source deletes its copy once it hears this commit succeeded, so a power
+        // loss here must not revert the row to Incoming (and the next start roll the only copy back).
+        store.UpdateContainerDurable(r with { Status = RecordStatus.Ready });
         if (start)
         {
             try

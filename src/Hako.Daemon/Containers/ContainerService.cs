@@ -53,7 +53,8 @@ public sealed partial class ContainerService(
         cgroups.RemoveIfEmpty(LxcDriver.MonitorCgroupDir(CgroupGroup(name)));
     }
 
-    private int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
+    /// <summary>The host uid of the container's root; null for a privileged container (host root).</summary>
+    internal int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
 
     /// <summary>The cheap running check: is anything in the container's cgroup (no process spawned).</summary>
     internal bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));

@@ -24,6 +24,8 @@ public sealed class Reconciler(
     public async Task RunAsync(CancellationToken ct = default)
     {
         paths.EnsureCreated();
+        // Modes first: a data dir made by an older hakod (0711, 0644 db and images) is closed before anything else.
+        paths.Secure([.. store.ListContainers().Select(r => (r.Name, containers.RootUid(r)))]);
         var subnet = Core.Network.Ipv4Subnet.Parse(options.Subnet);
         await Bridge.EnsureAsync(options.Bridge, $"{subnet.Gateway}/{subnet.PrefixLength}", ct);
         if (options.Nat)
