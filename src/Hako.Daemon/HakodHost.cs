@@ -82,6 +82,9 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Nodes.NodeRegistry>();
         builder.Services.AddSingleton<Runtime.Migration.CriuProbe>();
         builder.Services.AddSingleton<Migration.MigrationService>();
+        builder.Services.AddSingleton<Migration.IncomingLeases>();
+        builder.Services.AddSingleton<Migration.IncomingLeaseSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Migration.IncomingLeaseSweeper>());
         builder.Services.AddSingleton<OperationManager>();
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddSingleton<LimitMonitor>();

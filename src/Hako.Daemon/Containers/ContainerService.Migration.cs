@@ -184,6 +184,7 @@ public sealed partial class ContainerService
     /// <summary>Target side: the empty private area (same quota) for a reserved Incoming row. Failure removes it all, row included.</summary>
     public async Task PrepareIncomingAsync(ContainerRecord record, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(record.Name);
         await using var revert = new Revert();
         revert.Add(() => RemoveArtifactsAsync(record.Name));
         revert.Add(() => store.DeleteContainer(record.Name));
@@ -205,6 +206,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<long> ReceiveFilesAsync(string name, Stream tar, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
         RequireIncoming(name);
         if (TestReceiveDelay is { } delay)
         {
@@ -226,6 +228,7 @@ public sealed partial class ContainerService
     /// <summary>Target side: removes what the source deleted since the last pass, never following a symlink out of the area.</summary>
     public int DeletePaths(string name, IReadOnlyList<string> relativePaths)
     {
+        using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
         RequireIncoming(name);
         var upper = paths.Upper(name);
         var removed = 0;
@@ -282,6 +285,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<ContainerInfo> CommitIncomingAsync(string name, bool start, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(name);
         var r = RequireIncoming(name);
         await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteGuestFiles(r);
@@ -309,6 +313,7 @@ public sealed partial class ContainerService
             }
         }
 
+        leases.Forget(name);
         Log.ContainerAction(log, name, $"migrated in{(start ? " and started" : "")}");
         return await ShowAsync(name, ct);
     }
@@ -329,6 +334,7 @@ public sealed partial class ContainerService
 
         await RemoveArtifactsAsync(name);
         store.DeleteContainer(name);
+        leases.Forget(name);
         Log.ContainerAction(log, name, "incoming migration aborted");
     }
 

@@ -29,6 +29,7 @@ public sealed partial class ContainerService(
     Capacity.CapacityService capacity,
     ContainerLocks locks,
     Events.EventLog events,
+    Migration.IncomingLeases leases,
     TimeProvider time,
     ILogger<ContainerService> log)
 {
