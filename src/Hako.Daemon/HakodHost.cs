@@ -83,6 +83,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Runtime.Migration.CriuProbe>();
         builder.Services.AddSingleton<Migration.MigrationService>();
         builder.Services.AddSingleton<Migration.IncomingLeases>();
+        builder.Services.AddSingleton<Migration.MigrationJournal>();
         builder.Services.AddSingleton<Migration.IncomingLeaseSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Migration.IncomingLeaseSweeper>());
         builder.Services.AddSingleton<OperationManager>();

@@ -344,6 +344,9 @@ public sealed partial class ContainerService
 
     public void Thaw(string name) => cgroups.Thaw(CgroupGroup(name));
 
+    /// <summary>Whether the container's cgroup is frozen (or freezing).</summary>
+    public bool IsFrozen(string name) => cgroups.IsFrozen(CgroupGroup(name));
+
     /// <summary>
     /// Source side: ends a frozen container without letting it run again. SIGKILL is queued for every process
     /// while frozen, then the group is thawed: each task leaves the freezer straight into the fatal signal, so no

@@ -19,7 +19,7 @@ namespace Hako.Daemon.Reconcile;
 /// </summary>
 public sealed class Reconciler(
     HakodOptions options, NodePaths paths, IStateStore store, ContainerService containers,
-    ILogger<Reconciler> log)
+    Migration.MigrationService migrations, ILogger<Reconciler> log)
 {
     public async Task RunAsync(CancellationToken ct = default)
     {
@@ -42,6 +42,9 @@ public sealed class Reconciler(
 
         var known = store.ListContainers().Select(r => r.Name).ToHashSet();
         await RemoveOrphansAsync(known);
+
+        // Outgoing migrations a killed hakod left half-done (a frozen container, a switch without an answer).
+        await migrations.RepairAfterCrashAsync(ct);
 
         var booted = HostBootedSinceLastRun();
         foreach (var r in store.ListContainers())
@@ -71,6 +74,13 @@ public sealed class Reconciler(
     {
         if (containers.IsRunning(r.Name))
         {
+            if (containers.IsFrozen(r.Name))
+            {
+                // Nothing freezes a container but a migration, and none runs before the API serves.
+                containers.Thaw(r.Name);
+                Log.Repaired(log, $"container {r.Name} was frozen with no migration in progress; thawed");
+            }
+
             // Leave it running; rewrite its config from the database in case it was edited or deleted.
             containers.WriteConfig(r);
             if (r.DesiredState != "running")
