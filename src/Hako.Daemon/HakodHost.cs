@@ -36,6 +36,10 @@ public sealed class HakodHost : IAsyncDisposable
             throw new HakoException(ErrorCode.PermissionDenied, "hakod runs on Linux as root");
         }
 
+        // Everything hakod creates (db, WAL, images, tokens, configs, logs, the socket) is root's alone; the tools
+        // it starts get 022 back, since they make customers' files and run customers' processes (docs/architecture.md).
+        Linux.Files.UnixFile.SetUmask(0b000_111_111);
+        Linux.Processes.ProcessRunner.ChildUmask = 0b000_010_010;
         var paths = new NodePaths(options.DataDir);
         paths.EnsureCreated();
         var dataDirLock = LockDataDir(paths);
@@ -90,6 +94,10 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton<Nodes.NodeRegistry>();
         builder.Services.AddSingleton<Runtime.Migration.CriuProbe>();
         builder.Services.AddSingleton<Migration.MigrationService>();
+        builder.Services.AddSingleton<Migration.IncomingLeases>();
+        builder.Services.AddSingleton<Migration.MigrationJournal>();
+        builder.Services.AddSingleton<Migration.IncomingLeaseSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Migration.IncomingLeaseSweeper>());
         builder.Services.AddSingleton<OperationManager>();
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddSingleton<LimitMonitor>();
@@ -135,8 +143,8 @@ public sealed class HakodHost : IAsyncDisposable
             {
                 // The unix socket is guarded by its file mode; TCP needs the bearer token.
                 var authorization = http.Request.Headers.Authorization.ToString();
-                var allowed = authorization == $"Bearer {token}"
-                    || (http.Request.Path == "/metrics" && authorization == $"Bearer {metricsToken}");
+                var allowed = BearerMatches(authorization, token)
+                    || (http.Request.Path == "/metrics" && BearerMatches(authorization, metricsToken));
                 if (http.Connection.LocalIpAddress is not null && !allowed)
                 {
                     throw new HakoException(ErrorCode.Unauthorized,
@@ -224,15 +232,22 @@ public sealed class HakodHost : IAsyncDisposable
         throw new HakoException(ErrorCode.Conflict, $"Another hakod is already serving {socket}; stop it first or pick another --socket");
     }
 
+    /// <summary>Made once, 0600 from the open call on (never written and then chmod'ed).</summary>
     private static string EnsureToken(NodePaths paths, string name)
     {
         var file = Path.Combine(paths.DataDir, name);
-        if (!File.Exists(file))
-        {
-            File.WriteAllText(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "\n");
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        Linux.Files.SecretFile.TryCreate(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "\n");
         return File.ReadAllText(file).Trim();
+    }
+
+    /// <summary>
+    /// "Bearer TOKEN" compared in constant time over the UTF-8 bytes, so the time of a refusal says nothing
+    /// about how much of a guess was right. (Lengths differ only for malformed headers; tokens are fixed-size.)
+    /// </summary>
+    internal static bool BearerMatches(string authorization, string token)
+    {
+        var given = System.Text.Encoding.UTF8.GetBytes(authorization);
+        var expected = System.Text.Encoding.UTF8.GetBytes("Bearer " + token);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

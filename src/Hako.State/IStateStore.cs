@@ -18,6 +18,12 @@ public interface IStateStore : IDisposable
 
     void UpdateContainer(ContainerRecord record);
 
+    /// <summary>
+    /// Like <see cref="UpdateContainer"/>, but on disk (fsync) before it returns, surviving a power loss: for a
+    /// change another node acts on (a migration's switch-over commit, after which the source deletes its copy).
+    /// </summary>
+    void UpdateContainerDurable(ContainerRecord record);
+
     void DeleteContainer(string name);
 
     IReadOnlyList<LimitEvent> GetLimitEvents(string container);
@@ -51,8 +57,11 @@ public interface IStateStore : IDisposable
     /// <summary>One of this node's own settings (e.g. "evacuated"), or null when unset.</summary>
     string? GetSetting(string key);
 
-    /// <summary>Sets a setting; null removes it.</summary>
-    void SetSetting(string key, string? value);
+    /// <summary>Every setting whose key starts with <paramref name="prefix"/>, by key.</summary>
+    IReadOnlyList<(string Key, string Value)> ListSettings(string prefix);
+
+    /// <summary>Sets a setting; null removes it. <paramref name="durable"/>: on disk (fsync) before it returns.</summary>
+    void SetSetting(string key, string? value, bool durable = false);
 
     /// <summary>Appends an event; returns it with its id (ids only grow). The event's own id is ignored.</summary>
     EventInfo AppendEvent(EventInfo e);

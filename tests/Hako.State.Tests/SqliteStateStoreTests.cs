@@ -22,6 +22,44 @@ public sealed class SqliteStateStoreTests : IDisposable
     };
 
     [Fact]
+    public void NewDatabase_AndItsWalAndShm_AreReadableByTheOwnerOnly()
+    {
+        using var store = new SqliteStateStore(Db);
+        store.SetSetting("k", "v");
+        foreach (var file in new[] { Db, Db + "-wal", Db + "-shm" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public void DurableUpdate_AndDurableSetting_AreStoredLikeTheOthers_AndSettingsListByPrefix()
+    {
+        using (var store = new SqliteStateStore(Db))
+        {
+            Assert.True(store.TryInsertContainer(Record("web1", "10.0.0.2")));
+            store.UpdateContainerDurable(Record("web1", "10.0.0.2") with { Status = RecordStatus.Incoming, Hostname = "durable" });
+            store.SetSetting("migration:web1", "a", durable: true);
+            store.SetSetting("migration:web2", "b");
+            store.SetSetting("evacuated", "x");
+            Assert.Equal("NORMAL", SynchronousMode(store)); // FULL only for the durable statements
+        }
+
+        using var reopened = new SqliteStateStore(Db);
+        Assert.Equal("durable", reopened.GetContainer("web1")!.Hostname);
+        Assert.Equal([("migration:web1", "a"), ("migration:web2", "b")], reopened.ListSettings("migration:"));
+    }
+
+    private static string SynchronousMode(SqliteStateStore store)
+    {
+        // PRAGMA synchronous on the store's own connection: 1 = NORMAL, 2 = FULL.
+        var field = typeof(SqliteStateStore).GetField("_db", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        using var cmd = ((Microsoft.Data.Sqlite.SqliteConnection)field.GetValue(store)!).CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) switch { 1 => "NORMAL", 2 => "FULL", var v => v.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    }
+
+    [Fact]
     public void NewDatabase_IsMigratedToTheLatestSchema_InWalMode()
     {
         using var store = new SqliteStateStore(Db);

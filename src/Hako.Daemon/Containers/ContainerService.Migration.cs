@@ -184,6 +184,7 @@ public sealed partial class ContainerService
     /// <summary>Target side: the empty private area (same quota) for a reserved Incoming row. Failure removes it all, row included.</summary>
     public async Task PrepareIncomingAsync(ContainerRecord record, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(record.Name);
         await using var revert = new Revert();
         revert.Add(() => RemoveArtifactsAsync(record.Name));
         revert.Add(() => store.DeleteContainer(record.Name));
@@ -205,6 +206,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<long> ReceiveFilesAsync(string name, Stream tar, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
         RequireIncoming(name);
         if (TestReceiveDelay is { } delay)
         {
@@ -226,6 +228,7 @@ public sealed partial class ContainerService
     /// <summary>Target side: removes what the source deleted since the last pass, never following a symlink out of the area.</summary>
     public int DeletePaths(string name, IReadOnlyList<string> relativePaths)
     {
+        using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
         RequireIncoming(name);
         var upper = paths.Upper(name);
         var removed = 0;
@@ -282,6 +285,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<ContainerInfo> CommitIncomingAsync(string name, bool start, CancellationToken ct = default)
     {
+        using var lease = leases.Hold(name);
         var r = RequireIncoming(name);
         await storage.MountAsync(name, await LowerDirAsync(r, ct), ct);
         WriteGuestFiles(r);
@@ -294,7 +298,9 @@ public sealed partial class ContainerService
             throw new HakoException(ErrorCode.Internal, $"Commit of {name} refused for a test (HAKO_TEST_FAIL_COMMIT)");
         }
 
-        store.UpdateContainer(r with { Status = RecordStatus.Ready });
+        // Durable before the answer: the source deletes its copy once it hears this commit succeeded, so a power
+        // loss here must not revert the row to Incoming (and the next start roll the only copy back).
+        store.UpdateContainerDurable(r with { Status = RecordStatus.Ready });
         if (start)
         {
             try
@@ -309,6 +315,7 @@ public sealed partial class ContainerService
             }
         }
 
+        leases.Forget(name);
         Log.ContainerAction(log, name, $"migrated in{(start ? " and started" : "")}");
         return await ShowAsync(name, ct);
     }
@@ -330,6 +337,7 @@ public sealed partial class ContainerService
         await RemoveArtifactsAsync(name);
         await filter.RemoveAsync(r);
         store.DeleteContainer(name);
+        leases.Forget(name);
         Log.ContainerAction(log, name, "incoming migration aborted");
     }
 
@@ -338,6 +346,9 @@ public sealed partial class ContainerService
         cgroups.FreezeAsync(CgroupGroup(name), TimeSpan.FromSeconds(10), ct);
 
     public void Thaw(string name) => cgroups.Thaw(CgroupGroup(name));
+
+    /// <summary>Whether the container's cgroup is frozen (or freezing).</summary>
+    public bool IsFrozen(string name) => cgroups.IsFrozen(CgroupGroup(name));
 
     /// <summary>
     /// Source side: ends a frozen container without letting it run again. SIGKILL is queued for every process

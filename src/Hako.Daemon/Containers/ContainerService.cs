@@ -30,6 +30,7 @@ public sealed partial class ContainerService(
     ContainerLocks locks,
     Events.EventLog events,
     Network.PortFilterService filter,
+    Migration.IncomingLeases leases,
     TimeProvider time,
     ILogger<ContainerService> log)
 {
@@ -57,7 +58,8 @@ public sealed partial class ContainerService(
         cgroups.RemoveIfEmpty(LxcDriver.MonitorCgroupDir(CgroupGroup(name)));
     }
 
-    private int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
+    /// <summary>The host uid of the container's root; null for a privileged container (host root).</summary>
+    internal int? RootUid(ContainerRecord r) => r.Privileged ? null : options.UidBase;
 
     /// <summary>The cheap running check: is anything in the container's cgroup (no process spawned).</summary>
     internal bool IsRunning(string name) => cgroups.IsPopulated(CgroupGroup(name));

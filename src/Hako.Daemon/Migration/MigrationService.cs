@@ -31,6 +31,7 @@ public sealed partial class MigrationService(
     CriuProbe criu,
     Usage.UsageTransfers usage,
     Events.EventLog events,
+    MigrationJournal journal,
     ILogger<MigrationService> log)
 {
     private static readonly PassPlanner Planner = new();
@@ -74,6 +75,24 @@ public sealed partial class MigrationService(
         var check = await PeerCall(() => client.CheckIncomingAsync(offer, ct), $"Node {peer.Name} refused container {name}");
         p.Note(await CriuDecisionAsync(name, req, running, peer.Name, check));
 
+        journal.Set(name, peer.Name, "copying", running);
+        try
+        {
+            await MigrateCoreAsync(name, r, peer, client, offer, check, running, mode, p, ct);
+        }
+        finally
+        {
+            journal.Clear(name); // done or rolled back; only a killed hakod leaves it for the next start's repair
+        }
+
+        Log.Migrated(log, name, peer.Name, p.Info.Passes.Count, p.Info.BytesSent, p.Info.DowntimeMilliseconds ?? 0);
+        p.Set(p.Info with { Phase = "done", DurationMilliseconds = clock.Elapsed.TotalMilliseconds });
+        return p.Info;
+    }
+
+    private async Task MigrateCoreAsync(string name, ContainerRecord r, PeerNode peer, HakoClient client, IncomingContainer offer,
+        IncomingCheckResult check, bool running, string mode, Progress p, CancellationToken ct)
+    {
         try
         {
             await using (var revert = new Revert())
@@ -128,6 +147,7 @@ public sealed partial class MigrationService(
                     // 5. Freeze (cgroup freezer): from here the customer sees a pause.
                     p.Phase("freezing");
                     downtime.Start();
+                    journal.Set(name, peer.Name, "frozen", running);
                     await containers.FreezeAsync(name, ct);
                     Step("freeze");
                     revert.Add(() => containers.Thaw(name));
@@ -148,6 +168,9 @@ public sealed partial class MigrationService(
 
                 // 7. The switch: end it here, start it there.
                 p.Phase("switching");
+                // Durable before the kill: after a crash from here on, the next start asks the target whether it
+                // took over before running this copy again (docs/migration.md, crash repair).
+                journal.Set(name, peer.Name, "switching", running, durable: true);
                 if (mode == "live")
                 {
                     await containers.KillFrozenAsync(name, frozen.Token);
@@ -159,6 +182,7 @@ public sealed partial class MigrationService(
 
                 await PeerCall(() => client.CommitIncomingAsync(name, new CommitIncomingRequest { Start = running }, frozen.Token),
                     $"Node {peer.Name} could not start container {name}");
+                journal.Set(name, peer.Name, "committed", running);
                 Step("start");
                 downtime.Stop();
                 revert.Success();
@@ -194,10 +218,6 @@ public sealed partial class MigrationService(
         {
             p.Note($"{name} runs on {peer.Name}, but removing the copy on {options.NodeName} failed ({e.Message}); remove it with: hako destroy --force {name}");
         }
-
-        Log.Migrated(log, name, peer.Name, p.Info.Passes.Count, p.Info.BytesSent, p.Info.DowntimeMilliseconds ?? 0);
-        p.Set(p.Info with { Phase = "done", DurationMilliseconds = clock.Elapsed.TotalMilliseconds });
-        return p.Info;
     }
 
     /// <summary>

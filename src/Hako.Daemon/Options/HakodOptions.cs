@@ -61,6 +61,15 @@ public sealed class HakodOptions
     public TimeSpan HistoryKeepSpan => Core.Units.Duration.Parse(HistoryKeep, "--history-keep");
     public State.UsageRetention Retention => new(SampleIntervalSpan, HistoryRawSpan, HistoryBucketSpan, HistoryKeepSpan);
 
+    /// <summary>
+    /// How long a half-received incoming migration is kept after its last call from the source: past it, the
+    /// target releases the row, name, address and private area (the source died or gave up without aborting).
+    /// </summary>
+    public string IncomingLease { get; set; } = "10m";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan IncomingLeaseSpan => Core.Units.Duration.TryParse(IncomingLease, out var d) ? d : TimeSpan.FromMinutes(10);
+
     /// <summary>How long events (hako events) are kept, e.g. 30d or 12h.</summary>
     public string EventsRetention { get; set; } = "30d";
 
@@ -102,6 +111,8 @@ public sealed class HakodOptions
                                     overcommit ratios instead of the planner (default 1d)
           --events-retention DURATION
                              how long hako events are kept, e.g. 12h, 30d, 8w (default 30d)
+          --incoming-lease D an incoming migration the source stopped driving is released after
+                             D without a call from it (default 10m)
         """;
 
     /// <summary>Parses flags; the config file (if any) is applied first so flags win. Every problem is reported at once.</summary>
@@ -124,7 +135,8 @@ public sealed class HakodOptions
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
                     or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
-                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention":
+                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention"
+                    or "--incoming-lease":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -192,6 +204,7 @@ public sealed class HakodOptions
         Set("--capacity-window", v => o.CapacityWindow = v);
         Set("--capacity-min-history", v => o.CapacityMinHistory = v);
         Set("--events-retention", v => o.EventsRetention = v);
+        Set("--incoming-lease", v => o.IncomingLease = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -308,6 +321,11 @@ public sealed class HakodOptions
         if (!Core.Units.Duration.TryParse(EventsRetention, out var retention) || retention <= TimeSpan.Zero)
         {
             yield return $"--events-retention '{EventsRetention}' is not a duration; use e.g. 12h, 30d or 8w";
+        }
+
+        if (!Core.Units.Duration.TryParse(IncomingLease, out var lease) || lease < TimeSpan.FromSeconds(1))
+        {
+            yield return $"--incoming-lease '{IncomingLease}' is not a duration of at least 1s; use e.g. 10m";
         }
 
         if (Listen is not null && !System.Net.IPEndPoint.TryParse(Listen, out _))

@@ -19,11 +19,13 @@ namespace Hako.Daemon.Reconcile;
 /// </summary>
 public sealed class Reconciler(
     HakodOptions options, NodePaths paths, IStateStore store, ContainerService containers,
-    Network.PortFilterService filter, ILogger<Reconciler> log)
+    Network.PortFilterService filter, Migration.MigrationService migrations, ILogger<Reconciler> log)
 {
     public async Task RunAsync(CancellationToken ct = default)
     {
         paths.EnsureCreated();
+        // Modes first: a data dir made by an older hakod (0711, 0644 db and images) is closed before anything else.
+        paths.Secure([.. store.ListContainers().Select(r => (r.Name, containers.RootUid(r)))]);
         var subnet = Core.Network.Ipv4Subnet.Parse(options.Subnet);
         await Bridge.EnsureAsync(options.Bridge, $"{subnet.Gateway}/{subnet.PrefixLength}", ct);
         if (options.Nat)
@@ -44,6 +46,9 @@ public sealed class Reconciler(
 
         var known = store.ListContainers().Select(r => r.Name).ToHashSet();
         await RemoveOrphansAsync(known);
+
+        // Outgoing migrations a killed hakod left half-done (a frozen container, a switch without an answer).
+        await migrations.RepairAfterCrashAsync(ct);
 
         var booted = HostBootedSinceLastRun();
         foreach (var r in store.ListContainers())
@@ -73,6 +78,13 @@ public sealed class Reconciler(
     {
         if (containers.IsRunning(r.Name))
         {
+            if (containers.IsFrozen(r.Name))
+            {
+                // Nothing freezes a container but a migration, and none runs before the API serves.
+                containers.Thaw(r.Name);
+                Log.Repaired(log, $"container {r.Name} was frozen with no migration in progress; thawed");
+            }
+
             // Leave it running; rewrite its config from the database in case it was edited or deleted.
             containers.WriteConfig(r);
             if (r.DesiredState != "running")

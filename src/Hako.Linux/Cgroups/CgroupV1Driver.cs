@@ -223,6 +223,13 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         }
     }
 
+    public bool IsFrozen(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var state = File("freezer", group, "freezer.state");
+        return _fs.Exists(state) && _fs.ReadString(state) is "FROZEN" or "FREEZING";
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (IsPopulated(group))

@@ -194,6 +194,13 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         }
     }
 
+    public bool IsFrozen(string group)
+    {
+        CgroupMapping.ValidateGroup(group);
+        var freeze = File(group, "cgroup.freeze");
+        return _fs.Exists(freeze) && _fs.ReadString(freeze) == "1";
+    }
+
     public void RemoveIfEmpty(string group)
     {
         if (!IsPopulated(group))

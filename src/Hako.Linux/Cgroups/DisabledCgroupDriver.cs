@@ -35,6 +35,8 @@ internal sealed class DisabledCgroupDriver(string root) : ICgroupDriver
 
     public void Thaw(string group) => throw Unsupported();
 
+    public bool IsFrozen(string group) => false;
+
     private HakoException Unsupported() => new(ErrorCode.Unsupported,
         $"No usable cgroups under {root}: found neither {root}/cgroup.controllers (v2) nor " +
         $"{root}/memory/memory.limit_in_bytes (v1). Mount cgroup2 at {root}, or the v1 controllers " +

@@ -77,6 +77,9 @@ public interface ICgroupDriver
 
     /// <summary>Lets a frozen group run again; a group that is gone or not frozen is fine.</summary>
     void Thaw(string group);
+
+    /// <summary>Whether the group was asked to freeze (v1 freezer.state FROZEN or FREEZING / v2 cgroup.freeze 1); false when it does not exist.</summary>
+    bool IsFrozen(string group);
 }
 
 /// <summary>What the kernel reports for a cgroup. Null means the file is missing on this host or the group does not exist.</summary>

@@ -10,4 +10,7 @@ public static class UnixFile
 
     /// <summary>Changes the owner of the path itself; a symlink's target is never touched.</summary>
     public static void Lchown(string path, uint uid, uint gid) => CheckIo(Interop.Interop.Lchown(path, uid, gid), "lchown", path);
+
+    /// <summary>Sets the process's file mode creation mask (e.g. 0o077); returns the previous one.</summary>
+    public static int SetUmask(int mask) => (int)Interop.Interop.Umask((uint)mask);
 }

@@ -15,20 +15,49 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 public static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args,
-        string? stdin = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    /// <summary>
+    /// The umask every started tool gets, or null to inherit the caller's. hakod itself runs with umask 077 so
+    /// that nothing it creates is readable by other host accounts; the tools it starts build customers' files or
+    /// run customers' processes (lxc-start, lxc-attach, tar, debootstrap), which must see the usual 022.
+    /// </summary>
+    public static int? ChildUmask { get; set; }
+
+    /// <summary>
+    /// How every tool is started (also for callers that stream its stdio themselves): the file and its
+    /// arguments as a list; with <see cref="ChildUmask"/> set, through <c>/bin/sh -c 'umask 022 &amp;&amp; exec "$0" "$@"'</c>,
+    /// a fixed script that never interprets the arguments.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo(file)
+        ProcessStartInfo psi;
+        if (ChildUmask is { } mask)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
+            psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"umask {Convert.ToString(mask, 8).PadLeft(3, '0')} && exec \"$0\" \"$@\"");
+            psi.ArgumentList.Add(file);
+        }
+        else
+        {
+            psi = new ProcessStartInfo(file) { UseShellExecute = false };
+        }
+
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
+
+        return psi;
+    }
+
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args,
+        string? stdin = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var argList = args as IReadOnlyList<string> ?? args.ToList();
+        var psi = StartInfo(file, argList);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = stdin is not null;
 
         Process p;
         try
@@ -70,10 +99,17 @@ public static class ProcessRunner
                     throw;
                 }
 
-                throw new HakoException(ErrorCode.Internal, $"{file} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout}");
+                throw new HakoException(ErrorCode.Internal, $"{file} {string.Join(' ', argList)} did not finish within {timeout}");
             }
 
-            return new ProcessResult(p.ExitCode, await stdoutTask, await stderrTask);
+            var stderr = await stderrTask;
+            if (ChildUmask is not null && p.ExitCode == 127 && stderr.Contains($"{file}: not found", StringComparison.Ordinal))
+            {
+                throw new HakoException(ErrorCode.Unsupported,
+                    $"'{file}' could not be run (not found); is its package installed? ./run.sh installs what Hako needs");
+            }
+
+            return new ProcessResult(p.ExitCode, await stdoutTask, stderr);
         }
     }
 

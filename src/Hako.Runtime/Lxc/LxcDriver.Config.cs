@@ -107,11 +107,16 @@ public sealed partial class LxcDriver
     public void WriteConfig(LxcContainerSpec spec)
     {
         var dir = paths.ContainerDir(spec.Name);
-        Directory.CreateDirectory(dir);
-        var file = paths.ConfigFile(spec.Name);
-        var tmp = file + ".tmp";
-        File.WriteAllText(tmp, RenderConfig(spec, LogFile(spec.Name)));
-        File.Move(tmp, file, overwrite: true);
+        Directory.CreateDirectory(dir, NodePaths.PrivateDir);
+        // Only this container's root may pass through lxc/NAME (to its rootfs); nobody else may enter.
+        paths.GrantRootfsPath(spec.Name, spec.RootUid);
+        Linux.Files.SecretFile.Write(paths.ConfigFile(spec.Name), RenderConfig(spec, LogFile(spec.Name)));
+        // LXC would create its log 0660 minus the umask; made here first, it stays root's alone.
+        var log = LogFile(spec.Name);
+        if (!File.Exists(log))
+        {
+            using var _ = new FileStream(log, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = NodePaths.PrivateFile });
+        }
     }
 
     /// <summary>A MAC derived from the IPv4 address, so it is stable across restarts and migrations.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Hako.Contracts;
 using Hako.Core.Errors;
+using Hako.Linux.Processes;
 
 namespace Hako.Runtime.Migration;
 
@@ -139,17 +140,10 @@ public sealed class TarStream : IAsyncDisposable
 
     private static Process Start(List<string> args, bool stdout)
     {
-        var psi = new ProcessStartInfo("tar")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = stdout,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = ProcessRunner.StartInfo("tar", args);
+        psi.RedirectStandardInput = true;
+        psi.RedirectStandardOutput = stdout;
+        psi.RedirectStandardError = true;
 
         return Process.Start(psi) ?? throw new HakoException(ErrorCode.Internal, "Could not start tar");
     }

@@ -23,7 +23,10 @@ public sealed class PrivateArea(NodePaths paths)
         if (diskBytes is { } bytes)
         {
             var image = paths.PrivateImage(name);
-            await using (var f = new FileStream(image, FileMode.CreateNew, FileAccess.Write))
+            await using (var f = new FileStream(image, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = NodePaths.PrivateFile,
+            }))
             {
                 f.SetLength(bytes); // sparse: blocks are allocated only when the container writes
             }
@@ -34,6 +37,7 @@ public sealed class PrivateArea(NodePaths paths)
             await MountTool.MountLoopAsync(image, mount, ct);
         }
 
+        File.SetUnixFileMode(mount, NodePaths.PrivateDir); // mkfs makes the root 0755; only root works in here
         var upper = paths.Upper(name);
         Directory.CreateDirectory(upper);
         Directory.CreateDirectory(paths.Work(name));

@@ -16,6 +16,15 @@ public sealed class SqliteStateStore : IStateStore
 
     public SqliteStateStore(string path)
     {
+        // Made 0600 before SQLite opens it: its -wal and -shm files take the database file's mode.
+        if (!File.Exists(path))
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _db.Open();
         Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
@@ -89,10 +98,15 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void UpdateContainer(ContainerRecord record)
+    public void UpdateContainer(ContainerRecord record) => UpdateContainer(record, durable: false);
+
+    public void UpdateContainerDurable(ContainerRecord record) => UpdateContainer(record, durable: true);
+
+    private void UpdateContainer(ContainerRecord record, bool durable)
     {
         lock (_lock)
         {
+            using var _ = durable ? Durable() : null;
             using var cmd = _db.CreateCommand();
             cmd.CommandText = """
                 UPDATE containers SET status=$status, template=$template, hostname=$hostname, ip=$ip, nameservers=$ns,
@@ -420,10 +434,29 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void SetSetting(string key, string? value)
+    public IReadOnlyList<(string Key, string Value)> ListSettings(string prefix)
     {
         lock (_lock)
         {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT key, value FROM node_settings WHERE substr(key, 1, length($p)) = $p ORDER BY key";
+            cmd.Parameters.AddWithValue("$p", prefix);
+            using var reader = cmd.ExecuteReader();
+            var result = new List<(string, string)>();
+            while (reader.Read())
+            {
+                result.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result;
+        }
+    }
+
+    public void SetSetting(string key, string? value, bool durable = false)
+    {
+        lock (_lock)
+        {
+            using var _ = durable ? Durable() : null;
             using var cmd = _db.CreateCommand();
             cmd.CommandText = value is null
                 ? "DELETE FROM node_settings WHERE key = $k"
@@ -442,6 +475,22 @@ public sealed class SqliteStateStore : IStateStore
     private static string Utc(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     public void Dispose() => _db.Dispose();
+
+    /// <summary>
+    /// For the next statements (under the lock): synchronous=FULL, so the commit fsyncs the WAL before it returns.
+    /// NORMAL (the default here) is safe against a crash of hakod but a power loss may revert the last commits;
+    /// a migration's switch-over must not be reverted once the other node acted on it.
+    /// </summary>
+    private SynchronousScope Durable()
+    {
+        Exec("PRAGMA synchronous=FULL");
+        return new SynchronousScope(this);
+    }
+
+    private sealed class SynchronousScope(SqliteStateStore store) : IDisposable
+    {
+        public void Dispose() => store.Exec("PRAGMA synchronous=NORMAL");
+    }
 
     private static void Bind(SqliteCommand cmd, ContainerRecord r)
     {
