@@ -135,6 +135,18 @@ public sealed class HakodHost : IAsyncDisposable
             });
         }
 
+        // Every {name} in a route (container, template, plan, node) follows the one name rule before any
+        // handler sees it: no "..", "%2F", "\n", unicode or 64+ characters reach a lookup, a path or a command.
+        app.Use(async (http, next) =>
+        {
+            if (http.GetRouteValue("name") is string name && Core.Validation.Names.CheckName(name, "The name in the URL") is { } error)
+            {
+                throw HakoException.Invalid(error);
+            }
+
+            await next(http);
+        });
+
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();
         app.MapTemplatesApi();

@@ -79,13 +79,29 @@ public sealed partial class ContainerService
     /// </summary>
     public (ContainerRecord Record, bool NeedTemplate, IReadOnlyList<string> Warnings) AdmitIncoming(IncomingContainer c, bool reserve)
     {
+        // Everything a peer sends that reaches a path, a config file or a command line is checked first (400).
+        var invalid = new List<string>();
+        foreach (var error in new[]
+                 {
+                     Names.CheckName(c.Name), Names.CheckName(c.Template, "Template name"), Names.CheckName(c.SourceNode, "Source node name"),
+                     Names.CheckHostname(c.Hostname), c.Plan is null ? null : Names.CheckName(c.Plan, "Plan name"),
+                 })
+        {
+            if (error is not null)
+            {
+                invalid.Add(error);
+            }
+        }
+
+        CheckNameservers(invalid, c.Nameservers);
+        if (invalid.Count > 0)
+        {
+            throw new HakoException(ErrorCode.InvalidArgument, $"The container sent for migration is invalid: {string.Join("; ", invalid)}", invalid);
+        }
+
         CheckNotEvacuated($"migration of {c.Name} from {c.SourceNode}");
         var errors = new List<string>();
         var warnings = new List<string>();
-        if (Names.CheckName(c.Name) is { } nameError)
-        {
-            errors.Add(nameError);
-        }
 
         var needTemplate = false;
         var template = templates.Get(c.Template);
@@ -110,15 +126,11 @@ public sealed partial class ContainerService
         }
 
         var resolved = Resolve(errors, warnings, c.Plan, overrides, c.CpuMask);
-        if (Names.CheckHostname(c.Hostname) is { } hostError)
-        {
-            errors.Add(hostError);
-        }
-
         var limits = resolved?.Limits ?? new ResourceLimits();
         if (resolved is not null)
         {
             CheckNodeFits(errors, limits, null);
+            CheckSwitches(options, c.Privileged, limits.DiskBytes is null, $"Container {c.Name} from {c.SourceNode}");
         }
 
         if (limits.DiskBytes is null && c.UsedBytes > Statvfs.Get(paths.Private).AvailableBytes)

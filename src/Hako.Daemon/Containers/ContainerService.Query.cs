@@ -189,6 +189,8 @@ public sealed partial class ContainerService
             },
             OvercommitRatios = new OvercommitInfo { Memory = Ratio(node.Ratios.Memory), Cpu = Ratio(node.Ratios.Cpu), Disk = Ratio(node.Ratios.Disk) },
             Evacuated = Evacuated,
+            AllowPrivileged = options.AllowPrivileged,
+            AllowUnlimitedDisk = options.AllowUnlimitedDisk,
         };
     }
 

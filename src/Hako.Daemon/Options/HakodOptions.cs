@@ -20,6 +20,15 @@ public sealed class HakodOptions
     /// <summary>Host uid of container root for unprivileged containers (range of 65536 from here).</summary>
     public int UidBase { get; set; } = 100000;
     public bool Lxcfs { get; set; } = true;
+    /// <summary>Privileged containers (container root = host root) may be created or migrated in: off unless the operator asks.</summary>
+    public bool AllowPrivileged { get; set; }
+    /// <summary>Containers without a disk quota (a plain directory on the host filesystem): off unless the operator asks.</summary>
+    public bool AllowUnlimitedDisk { get; set; }
+    /// <summary>The largest template upload (PUT /v1/templates/{name}/content) this node accepts.</summary>
+    public string MaxTemplateUpload { get; set; } = "8G";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long MaxTemplateUploadBytes => Core.Units.Size.TryParse(MaxTemplateUpload, out var b) && b is { } v ? v : 8L << 30;
     /// <summary>Kept for the host and never promised to containers (admission).</summary>
     public string ReserveMemory { get; set; } = "1G";
     public double ReserveCpus { get; set; }
@@ -66,7 +75,8 @@ public sealed class HakodOptions
     public const string Usage = """
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
-                     [--events-retention DURATION]
+                     [--events-retention DURATION] [--allow-privileged] [--allow-unlimited-disk]
+                     [--max-template-upload SIZE]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
@@ -76,6 +86,13 @@ public sealed class HakodOptions
           --node-name NAME   this node's name (default: the host name)
           --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat)
           --nat              masquerade the subnet to the outside (off by default)
+          --allow-privileged take privileged containers (container root = host root) on create, set
+                             and incoming migration (off by default: refused with PermissionDenied)
+          --allow-unlimited-disk
+                             take containers with --disk unlimited (a plain directory on the host
+                             filesystem, no quota) (off by default: refused with PermissionDenied)
+          --max-template-upload SIZE
+                             largest template a peer may send during a migration (default 8G)
           --reserve-memory SIZE / --reserve-cpus N / --reserve-disk SIZE
                              kept for the host, never promised to containers (default 1G / 0 / 5G)
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
@@ -107,14 +124,15 @@ public sealed class HakodOptions
             string? value = eq > 0 ? a[(eq + 1)..] : null;
             switch (key)
             {
-                case "--nat" or "--no-lxcfs" or "--help" or "-h":
+                case "--nat" or "--no-lxcfs" or "--allow-privileged" or "--allow-unlimited-disk" or "--help" or "-h":
                     flags[key] = "true";
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
                     or "--reserve-memory" or "--reserve-cpus" or "--reserve-disk"
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
                     or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
-                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention":
+                    or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention"
+                    or "--max-template-upload":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -182,6 +200,7 @@ public sealed class HakodOptions
         Set("--capacity-window", v => o.CapacityWindow = v);
         Set("--capacity-min-history", v => o.CapacityMinHistory = v);
         Set("--events-retention", v => o.EventsRetention = v);
+        Set("--max-template-upload", v => o.MaxTemplateUpload = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -209,6 +228,16 @@ public sealed class HakodOptions
         if (flags.ContainsKey("--nat"))
         {
             o.Nat = true;
+        }
+
+        if (flags.ContainsKey("--allow-privileged"))
+        {
+            o.AllowPrivileged = true;
+        }
+
+        if (flags.ContainsKey("--allow-unlimited-disk"))
+        {
+            o.AllowUnlimitedDisk = true;
         }
 
         if (flags.ContainsKey("--no-lxcfs"))
@@ -262,11 +291,11 @@ public sealed class HakodOptions
             yield return nodeError;
         }
 
-        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk) })
+        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-upload", MaxTemplateUpload) })
         {
             if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
             {
-                yield return $"{flag} '{size}' is not a size; use e.g. 1G";
+                yield return Core.Units.Size.Error(size, flag) + " (not unlimited)";
             }
         }
 
