@@ -64,7 +64,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(paths.Database));
         builder.Services.AddSingleton(_ => CgroupDriverFactory.Detect());
-        builder.Services.AddSingleton(_ => new TemplateStore(paths.DataDir, options.UidBase));
+        builder.Services.AddSingleton(_ => new TemplateStore(paths.DataDir, options.UidBase) { MaxTemplateBytes = options.MaxTemplateSizeBytes });
         builder.Services.AddSingleton<LxcDriver>();
         builder.Services.AddSingleton<PrivateArea>();
         builder.Services.AddSingleton<ContainerLocks>();

@@ -24,11 +24,11 @@ public sealed class HakodOptions
     public bool AllowPrivileged { get; set; }
     /// <summary>Containers without a disk quota (a plain directory on the host filesystem): off unless the operator asks.</summary>
     public bool AllowUnlimitedDisk { get; set; }
-    /// <summary>The largest template upload (PUT /v1/templates/{name}/content) this node accepts.</summary>
-    public string MaxTemplateUpload { get; set; } = "8G";
+    /// <summary>The largest template (unpacked) this node imports or receives from a peer.</summary>
+    public string MaxTemplateSize { get; set; } = "8G";
 
     [System.Text.Json.Serialization.JsonIgnore]
-    public long MaxTemplateUploadBytes => Core.Units.Size.TryParse(MaxTemplateUpload, out var b) && b is { } v ? v : 8L << 30;
+    public long MaxTemplateSizeBytes => Core.Units.Size.TryParse(MaxTemplateSize, out var b) && b is { } v ? v : 8L << 30;
     /// <summary>Kept for the host and never promised to containers (admission).</summary>
     public string ReserveMemory { get; set; } = "1G";
     public double ReserveCpus { get; set; }
@@ -76,7 +76,7 @@ public sealed class HakodOptions
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen 127.0.0.1:PORT] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
                      [--events-retention DURATION] [--allow-privileged] [--allow-unlimited-disk]
-                     [--max-template-upload SIZE]
+                     [--max-template-size SIZE]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
@@ -91,8 +91,9 @@ public sealed class HakodOptions
           --allow-unlimited-disk
                              take containers with --disk unlimited (a plain directory on the host
                              filesystem, no quota) (off by default: refused with PermissionDenied)
-          --max-template-upload SIZE
-                             largest template a peer may send during a migration (default 8G)
+          --max-template-size SIZE
+                             largest template (unpacked) this node imports or receives from a
+                             peer during a migration (default 8G)
           --reserve-memory SIZE / --reserve-cpus N / --reserve-disk SIZE
                              kept for the host, never promised to containers (default 1G / 0 / 5G)
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
@@ -132,7 +133,7 @@ public sealed class HakodOptions
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
                     or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
                     or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention"
-                    or "--max-template-upload":
+                    or "--max-template-size":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -200,7 +201,7 @@ public sealed class HakodOptions
         Set("--capacity-window", v => o.CapacityWindow = v);
         Set("--capacity-min-history", v => o.CapacityMinHistory = v);
         Set("--events-retention", v => o.EventsRetention = v);
-        Set("--max-template-upload", v => o.MaxTemplateUpload = v);
+        Set("--max-template-size", v => o.MaxTemplateSize = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -291,7 +292,7 @@ public sealed class HakodOptions
             yield return nodeError;
         }
 
-        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-upload", MaxTemplateUpload) })
+        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-size", MaxTemplateSize) })
         {
             if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
             {
