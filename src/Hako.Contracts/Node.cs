@@ -29,6 +29,10 @@ public sealed record NodeInfo
     public OvercommitInfo? OvercommitRatios { get; init; }
     /// <summary>hako node evacuate marked this node: it takes no new containers until hako node restore.</summary>
     public bool Evacuated { get; init; }
+    /// <summary>hakod --allow-privileged: privileged containers may be created or migrated in.</summary>
+    public bool AllowPrivileged { get; init; }
+    /// <summary>hakod --allow-unlimited-disk: containers without a disk quota may be created or migrated in.</summary>
+    public bool AllowUnlimitedDisk { get; init; }
     /// <summary>Anti-spoofing on the node's bridge (nftables); null from a hakod that predates it.</summary>
     public AntiSpoofInfo? AntiSpoof { get; init; }
 }

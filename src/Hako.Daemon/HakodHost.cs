@@ -79,7 +79,7 @@ public sealed class HakodHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(paths.Database));
         builder.Services.AddSingleton(_ => CgroupDriverFactory.Detect());
-        builder.Services.AddSingleton(_ => new TemplateStore(paths.DataDir, options.UidBase));
+        builder.Services.AddSingleton(_ => new TemplateStore(paths.DataDir, options.UidBase) { MaxTemplateBytes = options.MaxTemplateSizeBytes });
         builder.Services.AddSingleton<LxcDriver>();
         builder.Services.AddSingleton<PrivateArea>();
         builder.Services.AddSingleton<ContainerLocks>();
@@ -154,6 +154,18 @@ public sealed class HakodHost : IAsyncDisposable
                 await next(http);
             });
         }
+
+        // Every {name} in a route (container, template, plan, node) follows the one name rule before any
+        // handler sees it: no "..", "%2F", "\n", unicode or 64+ characters reach a lookup, a path or a command.
+        app.Use(async (http, next) =>
+        {
+            if (http.GetRouteValue("name") is string name && Core.Validation.Names.CheckName(name, "The name in the URL") is { } error)
+            {
+                throw HakoException.Invalid(error);
+            }
+
+            await next(http);
+        });
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();

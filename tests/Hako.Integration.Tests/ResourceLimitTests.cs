@@ -113,6 +113,16 @@ public sealed class ResourceLimitTests(NodeFixture fx) : IClassFixture<NodeFixtu
     public async Task Privileged_IsAnExplicitOptIn_WithRootOwnedFiles()
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        // The operator opts the node in (hakod --allow-privileged); the shared node refuses it (Hostile/BadInputHostileTests).
+        await using var node = new HakodNode();
+        node.ExtraArgs.Add("--allow-privileged");
+        await node.StartAsync();
+        await node.BuildBusyboxAsync();
+        await PrivilegedOn(node);
+    }
+
+    private static async Task PrivilegedOn(HakodNode Node)
+    {
         await Node.CreateAsync(new CreateContainerRequest { Name = "priv1", Template = "busybox", Disk = "256M", Privileged = true, Start = true });
         var info = await Node.ShowAsync("priv1");
         Assert.True(info.Privileged);

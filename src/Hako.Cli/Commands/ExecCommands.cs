@@ -7,7 +7,7 @@ namespace Hako.Cli.Commands;
 
 /// <summary>
 /// hako exec NAME -- CMD ARGS and hako enter NAME. On the node (unix socket) they run lxc-attach directly
-/// with inherited stdio, so output streams and a TTY works; over HAKO_URL exec uses the buffered API form.
+/// with inherited stdio, so output streams and a TTY works; over HAKO_URL exec uses the streaming API form.
 /// </summary>
 internal sealed class ExecCommand : HakoCommand
 {
@@ -67,24 +67,61 @@ internal sealed class ExecCommand : HakoCommand
                 : $"hako enter needs a terminal on the node itself; over HAKO_URL use: hako exec {name} -- CMD ARGS");
         }
 
-        // Remote (or no lxc-attach here): the buffered API form. Piped stdin is sent along.
+        // Remote (or no lxc-attach here): the streaming API form, printed as it arrives. Piped stdin is sent along.
         var stdin = cli.Environment.InputIsRedirected
             ? await cli.Environment.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
             : null;
-        var result = await cli.Client.ExecAsync(name, new ExecRequest { Command = command, Stdin = stdin }, cancellationToken)
-            .ConfigureAwait(false);
+        var request = new ExecRequest { Command = command, Stdin = stdin };
         if (cli.Json)
         {
+            // One JSON document needs the whole output: the buffered form (hakod caps it at a few MB).
+            var result = await cli.Client.ExecAsync(name, request, cancellationToken).ConfigureAwait(false);
             cli.WriteJson(result, HakoJsonContext.Default.ExecResult);
-        }
-        else
-        {
-            cli.Out.Write(result.Stdout);
-            cli.Error.Write(result.Stderr);
+            return result.ExitCode;
         }
 
-        return result.ExitCode;
+        await using var stdout = OutputStream(cli.Out, Console.Out, Console.OpenStandardOutput);
+        await using var stderr = OutputStream(cli.Error, Console.Error, Console.OpenStandardError);
+        return await cli.Client.ExecStreamAsync(name, request, stdout, stderr, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The process's own stdout/stderr as raw bytes (binary output passes unchanged); a test's writer otherwise.</summary>
+    private static Stream OutputStream(TextWriter writer, TextWriter console, Func<Stream> open)
+    {
+        if (ReferenceEquals(writer, console))
+        {
+            console.Flush();
+            return open();
+        }
+
+        return new TextWriterStream(writer);
+    }
+}
+
+/// <summary>A write-only stream that decodes UTF-8 (across chunk boundaries) into a TextWriter.</summary>
+internal sealed class TextWriterStream(TextWriter writer) : Stream
+{
+    private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var chars = new char[_decoder.GetCharCount(buffer, flush: false)];
+        var n = _decoder.GetChars(buffer, chars, flush: false);
+        writer.Write(chars, 0, n);
+    }
+
+    public override void Flush() => writer.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>Runs lxc-attach as a child with the terminal handed over (no redirection) and returns its exit code.</summary>

@@ -18,6 +18,8 @@ internal static class NodeViews
             .Add("TLS", node.TlsFingerprint ?? "-")
             .Add("Anti-spoof", AntiSpoof(node.AntiSpoof))
             .Add("Data dir", node.DataDir ?? "-")
+            .Add("Privileged", node.AllowPrivileged ? "allowed (--allow-privileged)" : "refused")
+            .Add("Unlimited disk", node.AllowUnlimitedDisk ? "allowed (--allow-unlimited-disk)" : "refused")
             .Add("Containers", $"{node.Containers.ToString(CultureInfo.InvariantCulture)} ({node.RunningContainers.ToString(CultureInfo.InvariantCulture)} running)");
 
         if (node.Reserve is null && node.CommittedGuarantees is null && node.OvercommitRatios is null)

@@ -11,8 +11,8 @@ public sealed record Ipv4Subnet(uint Network, int PrefixLength)
     public static Ipv4Subnet Parse(string cidr)
     {
         var parts = cidr.Split('/');
-        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var ip) || ip.AddressFamily != AddressFamily.InterNetwork
-            || !int.TryParse(parts[1], out var prefix) || prefix is < 8 or > 30)
+        if (parts.Length != 2 || !Ipv4Text.TryParse(parts[0], out var ip)
+            || parts[1].Length is 0 or > 2 || !parts[1].All(char.IsAsciiDigit) || !int.TryParse(parts[1], out var prefix) || prefix is < 8 or > 30)
         {
             throw HakoException.Invalid($"Subnet '{cidr}' is not an IPv4 CIDR with a prefix of 8..30; use e.g. 10.77.0.0/24");
         }
@@ -46,9 +46,9 @@ public sealed record Ipv4Subnet(uint Network, int PrefixLength)
     /// <summary>Checks an address asked for with --ip: inside the subnet, not the network, broadcast or gateway, not taken.</summary>
     public string? CheckRequested(string text, IReadOnlySet<string> taken)
     {
-        if (!IPAddress.TryParse(text, out var ip) || ip.AddressFamily != AddressFamily.InterNetwork || text.Count(c => c == '.') != 3)
+        if (!Ipv4Text.TryParse(text, out var ip))
         {
-            return $"IP '{text}' is not an IPv4 address; use e.g. {ToAddress(Network + 10)}";
+            return $"IP '{Validation.Names.Printable(text)}' is not an IPv4 address of four decimal numbers 0-255 without leading zeros; use e.g. {ToAddress(Network + 10)}";
         }
 
         if (!Contains(ip))

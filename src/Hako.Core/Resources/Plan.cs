@@ -420,7 +420,7 @@ public sealed record Plan
             return bytes;
         }
 
-        errors.Add($"{flag} '{text}' is not a size; use e.g. 512M, 10G or 'unlimited'");
+        errors.Add(Size.Error(text, flag));
         return null;
     }
 

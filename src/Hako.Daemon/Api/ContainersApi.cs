@@ -71,8 +71,12 @@ public static class ContainersApi
         g.MapPost("/{name}/restart", (string name, HttpRequest http, ContainerService svc, OperationManager ops) =>
             WithStopRequest(http, stop => Lifecycle(name, "restart", svc, ops, () => svc.RestartAsync(name, stop.Force, stop.TimeoutSeconds))));
 
+        // Buffered: one JSON answer, output capped (ContainerService.BufferedExecMaxOutput). Streamed: frames as they come.
         g.MapPost("/{name}/exec", async (string name, ExecRequest req, ContainerService svc, CancellationToken ct) =>
             Results.Json(await svc.ExecAsync(name, req, ct), HakoJsonContext.Default.ExecResult));
+
+        g.MapPost("/{name}/exec/stream", (string name, ExecRequest req, HttpContext http, ContainerService svc, ILoggerFactory logs) =>
+            ExecStreamResponse.WriteAsync(http, name, req, svc, logs.CreateLogger("Hako.Daemon.Exec")));
 
         return g;
     }

@@ -55,7 +55,7 @@ public static class MigrationApi
         g.MapPut("/{name}/files", async (string name, HttpContext http, ContainerService svc, CancellationToken ct) =>
         {
             Unlimited(http);
-            var bytes = await svc.ReceiveFilesAsync(name, http.Request.Body, ct);
+            var bytes = await svc.ReceiveFilesAsync(name, http.Request.Body, http.Request.ContentLength, ct);
             return Results.Json(new ReceiveResult { Bytes = bytes }, HakoJsonContext.Default.ReceiveResult);
         });
 
@@ -83,7 +83,7 @@ public static class MigrationApi
         app.MapPut("/v1/templates/{name}/content", async (string name, string hash, HttpContext http, TemplateStore templates, CancellationToken ct) =>
         {
             Unlimited(http);
-            var t = await templates.ReceiveAsync(name, hash, http.Request.Body, ct);
+            var t = await templates.ReceiveAsync(name, hash, http.Request.Body, ct, http.Request.ContentLength);
             return Results.Json(t.ToInfo(), HakoJsonContext.Default.TemplateInfo);
         }).WithTags("templates");
         return app;
@@ -98,7 +98,11 @@ public static class MigrationApi
         };
     }
 
-    /// <summary>A pass can be gigabytes: lift Kestrel's 30 MB request body limit for the streaming endpoints.</summary>
+    /// <summary>
+    /// A pass can be gigabytes: Kestrel's 30 MB request body limit is lifted for the streaming endpoints, whose
+    /// bodies are capped by what they are for instead (template: --max-template-size; files: the container's
+    /// quota plus metadata) and by the free space, checked before anything is written.
+    /// </summary>
     private static void Unlimited(HttpContext http)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

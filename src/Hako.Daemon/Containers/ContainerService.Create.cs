@@ -100,6 +100,7 @@ public sealed partial class ContainerService
                     errors.Count == 1 ? errors[0] : $"{errors.Count} problems with the request: {string.Join("; ", errors)}", errors);
             }
 
+            CheckSwitches(options, req.Privileged, limits.DiskBytes is null, $"Container {req.Name}");
             Admit(all, req.Name, req.Plan, resolved!.Value.Plan, exists: false);
 
             record = new ContainerRecord
@@ -185,9 +186,9 @@ public sealed partial class ContainerService
     {
         foreach (var ns in nameservers ?? [])
         {
-            if (!System.Net.IPAddress.TryParse(ns, out _))
+            if (!Core.Network.Ipv4Text.IsNameserver(ns))
             {
-                errors.Add($"Nameserver '{ns}' is not an IP address; use e.g. --nameserver 192.0.2.53");
+                errors.Add($"Nameserver '{Names.Printable(ns)}' is not an IP address (four decimal numbers 0-255 without leading zeros, or IPv6); use e.g. --nameserver 192.0.2.53");
             }
         }
     }

@@ -96,16 +96,55 @@ public sealed partial class ContainerService
         events.Publish(EventType.Destroyed, name);
     }
 
+    /// <summary>The buffered exec's bounds: output held whole up to this much (stdout + stderr), and a time limit.</summary>
+    public const long BufferedExecMaxOutput = 4L << 20;
+    public static readonly TimeSpan BufferedExecTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The buffered form (one JSON answer): capped in output and time; the streaming form has neither cap.</summary>
     public async Task<ExecResult> ExecAsync(string name, ExecRequest req, CancellationToken ct = default)
+    {
+        RequireRunning(name);
+        try
+        {
+            var r = await lxc.ExecAsync(name, req.Command, req.Stdin, req.Environment, BufferedExecTimeout, ct,
+                new Linux.Processes.OutputLimit((int)BufferedExecMaxOutput, 0, BufferedExecMaxOutput));
+            return new ExecResult { ExitCode = r.ExitCode, Stdout = r.Stdout, Stderr = r.Stderr };
+        }
+        catch (Linux.Processes.ProcessLimitException e)
+        {
+            throw e.TimedOut
+                ? new HakoException(ErrorCode.Conflict,
+                    $"The command in {name} did not finish within {BufferedExecTimeout.TotalMinutes:0} minutes and was stopped; long commands need the streaming form (POST /v1/containers/{name}/exec/stream, which hako exec uses)", e)
+                : HakoException.Invalid(
+                    $"The command's output exceeded {Core.Units.Size.Format(BufferedExecMaxOutput)}, the most the buffered form holds, and the command was stopped; use the streaming form (POST /v1/containers/{name}/exec/stream, which hako exec uses)");
+        }
+    }
+
+    /// <summary>
+    /// The streaming form: output goes to <paramref name="write"/> as it comes, at the reader's pace; no output
+    /// or time cap (the command is killed when the client goes away). Returns the exit code.
+    /// </summary>
+    public Task<int> ExecStreamAsync(string name, ExecRequest req,
+        Func<int, ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken ct)
+    {
+        var psi = PrepareExecStream(name, req);
+        return Linux.Processes.ProcessStreamer.RunAsync(psi, req.Stdin, write, ct);
+    }
+
+    /// <summary>Every refusal of a streamed exec, before its response starts (so it is still a problem+json).</summary>
+    public System.Diagnostics.ProcessStartInfo PrepareExecStream(string name, ExecRequest req)
+    {
+        RequireRunning(name);
+        return lxc.AttachStartInfo(name, req.Command, req.Environment);
+    }
+
+    private void RequireRunning(string name)
     {
         Require(name);
         if (!IsRunning(name))
         {
             throw new HakoException(ErrorCode.NotRunning, $"Container {name} is not running; start it with: hako start {name}");
         }
-
-        var r = await lxc.ExecAsync(name, req.Command, req.Stdin, req.Environment, TimeSpan.FromMinutes(10), ct);
-        return new ExecResult { ExitCode = r.ExitCode, Stdout = r.Stdout, Stderr = r.Stderr };
     }
 
     /// <summary>Remounts the private area and root overlay and rewrites the config, without starting.</summary>

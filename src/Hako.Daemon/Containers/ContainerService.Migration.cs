@@ -79,13 +79,29 @@ public sealed partial class ContainerService
     /// </summary>
     public (ContainerRecord Record, bool NeedTemplate, IReadOnlyList<string> Warnings) AdmitIncoming(IncomingContainer c, bool reserve)
     {
+        // Everything a peer sends that reaches a path, a config file or a command line is checked first (400).
+        var invalid = new List<string>();
+        foreach (var error in new[]
+                 {
+                     Names.CheckName(c.Name), Names.CheckName(c.Template, "Template name"), Names.CheckName(c.SourceNode, "Source node name"),
+                     Names.CheckHostname(c.Hostname), c.Plan is null ? null : Names.CheckName(c.Plan, "Plan name"),
+                 })
+        {
+            if (error is not null)
+            {
+                invalid.Add(error);
+            }
+        }
+
+        CheckNameservers(invalid, c.Nameservers);
+        if (invalid.Count > 0)
+        {
+            throw new HakoException(ErrorCode.InvalidArgument, $"The container sent for migration is invalid: {string.Join("; ", invalid)}", invalid);
+        }
+
         CheckNotEvacuated($"migration of {c.Name} from {c.SourceNode}");
         var errors = new List<string>();
         var warnings = new List<string>();
-        if (Names.CheckName(c.Name) is { } nameError)
-        {
-            errors.Add(nameError);
-        }
 
         var needTemplate = false;
         var template = templates.Get(c.Template);
@@ -110,15 +126,11 @@ public sealed partial class ContainerService
         }
 
         var resolved = Resolve(errors, warnings, c.Plan, overrides, c.CpuMask);
-        if (Names.CheckHostname(c.Hostname) is { } hostError)
-        {
-            errors.Add(hostError);
-        }
-
         var limits = resolved?.Limits ?? new ResourceLimits();
         if (resolved is not null)
         {
             CheckNodeFits(errors, limits, null);
+            CheckSwitches(options, c.Privileged, limits.DiskBytes is null, $"Container {c.Name} from {c.SourceNode}");
         }
 
         if (limits.DiskBytes is null && c.UsedBytes > Statvfs.Get(paths.Private).AvailableBytes)
@@ -204,10 +216,11 @@ public sealed partial class ContainerService
     /// deletes its copy after the switch, so what was received must be on disk, and a write error of a full
     /// disk only shows there.
     /// </summary>
-    public async Task<long> ReceiveFilesAsync(string name, Stream tar, CancellationToken ct = default)
+    public async Task<long> ReceiveFilesAsync(string name, Stream body, long? declaredLength, CancellationToken ct = default)
     {
         using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
-        RequireIncoming(name);
+        var r = RequireIncoming(name);
+        var tar = CapPass(r, body, declaredLength);
         if (TestReceiveDelay is { } delay)
         {
             await Task.Delay(delay, ct); // lets failure tests kill this node or fill its disk in the middle of a copy
@@ -223,6 +236,42 @@ public sealed partial class ContainerService
         }
 
         return bytes;
+    }
+
+    /// <summary>Room for tar headers (512 bytes to a few K per entry), directories and xattrs on top of a pass's file bytes.</summary>
+    private static long PassMetadataAllowance(long? quota) => (quota ?? 0) / 4 + (256L << 20);
+
+    /// <summary>Kept free on the host filesystem whatever a pass sends.</summary>
+    private const long PassFreeSpaceMargin = 64L << 20;
+
+    /// <summary>
+    /// A pass's body, held to what the container can hold (its quota plus metadata; an unlimited one to the free
+    /// space) and to the host's free space under the private areas, checked before anything is written.
+    /// </summary>
+    private Linux.Files.CappedReadStream CapPass(ContainerRecord r, Stream body, long? declaredLength)
+    {
+        var free = Math.Max(0, Statvfs.Get(paths.Private).AvailableBytes - PassFreeSpaceMargin);
+        long? cap = r.Limits.DiskBytes is { } quota ? quota + PassMetadataAllowance(quota) : null;
+        if (declaredLength is { } declared)
+        {
+            if (cap is { } c && declared > c)
+            {
+                throw HakoException.Invalid(
+                    $"A pass of {Size.Format(declared)} for container {r.Name} is more than its {Size.Format(r.Limits.DiskBytes)} quota plus metadata ({Size.Format(c)}); nothing was written");
+            }
+
+            if (declared > free)
+            {
+                throw new HakoException(ErrorCode.InsufficientResources,
+                    $"A pass of {Size.Format(declared)} for container {r.Name} is more than the {Size.Format(free)} free under {paths.Private} on node {options.NodeName} (keeping {Size.Format(PassFreeSpaceMargin)}); free space first");
+            }
+        }
+
+        return cap is { } limit && limit <= free
+            ? new Linux.Files.CappedReadStream(body, limit, l => HakoException.Invalid(
+                $"A pass for container {r.Name} passed {Size.Format(l)}, its {Size.Format(r.Limits.DiskBytes)} quota plus metadata; it was stopped"))
+            : new Linux.Files.CappedReadStream(body, free, l => new HakoException(ErrorCode.InsufficientResources,
+                $"A pass for container {r.Name} passed {Size.Format(l)}, all the free space under {paths.Private} on node {options.NodeName} (keeping {Size.Format(PassFreeSpaceMargin)}); it was stopped; free space first"));
     }
 
     /// <summary>Target side: removes what the source deleted since the last pass, never following a symlink out of the area.</summary>

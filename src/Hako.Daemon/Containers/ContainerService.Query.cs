@@ -190,6 +190,8 @@ public sealed partial class ContainerService
             },
             OvercommitRatios = new OvercommitInfo { Memory = Ratio(node.Ratios.Memory), Cpu = Ratio(node.Ratios.Cpu), Disk = Ratio(node.Ratios.Disk) },
             Evacuated = Evacuated,
+            AllowPrivileged = options.AllowPrivileged,
+            AllowUnlimitedDisk = options.AllowUnlimitedDisk,
         };
     }
 

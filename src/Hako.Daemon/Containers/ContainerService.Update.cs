@@ -30,6 +30,10 @@ public sealed partial class ContainerService
         {
             errors.Add($"Container {name} has an unlimited disk (a plain directory); a quota can only be set at create time");
         }
+        else if (r.Limits.DiskBytes is not null && limits.DiskBytes is null)
+        {
+            errors.Add($"Container {name} has a disk quota ({Core.Units.Size.Format(r.Limits.DiskBytes)}); it cannot be removed, only grown");
+        }
         else if (limits.DiskBytes < r.Limits.DiskBytes)
         {
             errors.Add($"Disk quota can only grow online ({Core.Units.Size.Format(r.Limits.DiskBytes)} now); shrinking is not supported");
@@ -75,11 +79,35 @@ public sealed partial class ContainerService
             WriteGuestFiles(updated);
             if (running && req.Hostname is not null)
             {
-                await lxc.ExecAsync(name, ["hostname", updated.Hostname], null, null, TimeSpan.FromSeconds(10), ct);
+                await SetLiveHostnameAsync(name, updated.Hostname, ct);
             }
         }
 
         Log.ContainerAction(log, name, "updated");
         return (updated, warnings);
+    }
+
+    /// <summary>How long the container's own `hostname` may take (it is the tenant's binary).</summary>
+    internal static readonly TimeSpan GuestCommandTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs the container's own `hostname` so the running system takes the new name. The binary is the tenant's:
+    /// it runs within the guest limits (10 s, 1M of output); past them it is killed and the set fails with
+    /// Conflict, the new name stays saved (files and config) and applies at the next start.
+    /// </summary>
+    private async Task SetLiveHostnameAsync(string name, string hostname, CancellationToken ct)
+    {
+        try
+        {
+            await lxc.ExecAsync(name, ["hostname", hostname], null, null, GuestCommandTimeout, ct, Linux.Processes.OutputLimit.Guest);
+        }
+        catch (Linux.Processes.ProcessLimitException e)
+        {
+            var why = e.TimedOut
+                ? $"did not finish within {GuestCommandTimeout.TotalSeconds:0} s"
+                : $"printed more than {Core.Units.Size.Format(Linux.Processes.OutputLimit.Guest.KillAfter)}";
+            throw new HakoException(ErrorCode.Conflict,
+                $"The hostname {hostname} is saved but the container's own 'hostname' command {why} and was stopped; it applies at the next start (hako restart {name}), or check /bin/hostname inside", e);
+        }
     }
 }

@@ -24,6 +24,15 @@ public sealed class HakodOptions
     public bool Lxcfs { get; set; } = true;
     /// <summary>Per-port nftables filter on the bridge: a container sends only from its own MAC and IPv4 address. Off only for operators who filter elsewhere.</summary>
     public bool AntiSpoof { get; set; } = true;
+    /// <summary>Privileged containers (container root = host root) may be created or migrated in: off unless the operator asks.</summary>
+    public bool AllowPrivileged { get; set; }
+    /// <summary>Containers without a disk quota (a plain directory on the host filesystem): off unless the operator asks.</summary>
+    public bool AllowUnlimitedDisk { get; set; }
+    /// <summary>The largest template (unpacked) this node imports or receives from a peer.</summary>
+    public string MaxTemplateSize { get; set; } = "8G";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long MaxTemplateSizeBytes => Core.Units.Size.TryParse(MaxTemplateSize, out var b) && b is { } v ? v : 8L << 30;
     /// <summary>Kept for the host and never promised to containers (admission).</summary>
     public string ReserveMemory { get; set; } = "1G";
     public double ReserveCpus { get; set; }
@@ -80,7 +89,8 @@ public sealed class HakodOptions
         usage: hakod [--data-dir DIR] [--socket PATH] [--listen HOST:PORT [--insecure-http]] [--bridge NAME]
                      [--subnet CIDR] [--node-name NAME] [--config FILE] [--nat] [--no-lxcfs]
                      [--no-antispoof]
-                     [--events-retention DURATION]
+                     [--events-retention DURATION] [--allow-privileged] [--allow-unlimited-disk]
+                     [--max-template-size SIZE]
 
           --data-dir DIR     state, templates and containers (default /var/lib/hako)
           --socket PATH      unix socket of the API, mode 0600 (default /run/hako/hako.sock)
@@ -95,6 +105,14 @@ public sealed class HakodOptions
           --nat              masquerade the subnet to the outside (off by default)
           --no-antispoof     do not filter containers' source MAC/addresses on the bridge (on by default:
                              nftables table 'bridge hako-NODE'); for operators who filter elsewhere
+          --allow-privileged take privileged containers (container root = host root) on create, set
+                             and incoming migration (off by default: refused with PermissionDenied)
+          --allow-unlimited-disk
+                             take containers with --disk unlimited (a plain directory on the host
+                             filesystem, no quota) (off by default: refused with PermissionDenied)
+          --max-template-size SIZE
+                             largest template (unpacked) this node imports or receives from a
+                             peer during a migration (default 8G)
           --reserve-memory SIZE / --reserve-cpus N / --reserve-disk SIZE
                              kept for the host, never promised to containers (default 1G / 0 / 5G)
           --overcommit-memory R / --overcommit-cpu R / --overcommit-disk R
@@ -128,7 +146,7 @@ public sealed class HakodOptions
             string? value = eq > 0 ? a[(eq + 1)..] : null;
             switch (key)
             {
-                case "--nat" or "--no-lxcfs" or "--insecure-http" or "--no-antispoof" or "--help" or "-h":
+                case "--nat" or "--no-lxcfs" or "--insecure-http" or "--no-antispoof" or "--allow-privileged" or "--allow-unlimited-disk" or "--help" or "-h":
                     flags[key] = "true";
                     break;
                 case "--data-dir" or "--socket" or "--listen" or "--bridge" or "--subnet" or "--node-name" or "--config"
@@ -136,7 +154,7 @@ public sealed class HakodOptions
                     or "--overcommit-memory" or "--overcommit-cpu" or "--overcommit-disk"
                     or "--sample-interval" or "--history-raw" or "--history-bucket" or "--history-keep"
                     or "--capacity-epsilon" or "--capacity-window" or "--capacity-min-history" or "--events-retention"
-                    or "--incoming-lease":
+                    or "--incoming-lease" or "--max-template-size":
                     if (value is null)
                     {
                         if (i + 1 >= args.Length)
@@ -205,6 +223,7 @@ public sealed class HakodOptions
         Set("--capacity-min-history", v => o.CapacityMinHistory = v);
         Set("--events-retention", v => o.EventsRetention = v);
         Set("--incoming-lease", v => o.IncomingLease = v);
+        Set("--max-template-size", v => o.MaxTemplateSize = v);
         void Number(string flag, Action<double> apply)
         {
             if (flags.TryGetValue(flag, out var v) && v is not null)
@@ -237,6 +256,16 @@ public sealed class HakodOptions
         if (flags.ContainsKey("--insecure-http"))
         {
             o.InsecureHttp = true;
+        }
+
+        if (flags.ContainsKey("--allow-privileged"))
+        {
+            o.AllowPrivileged = true;
+        }
+
+        if (flags.ContainsKey("--allow-unlimited-disk"))
+        {
+            o.AllowUnlimitedDisk = true;
         }
 
         if (flags.ContainsKey("--no-lxcfs"))
@@ -295,11 +324,11 @@ public sealed class HakodOptions
             yield return nodeError;
         }
 
-        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk) })
+        foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-size", MaxTemplateSize) })
         {
             if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
             {
-                yield return $"{flag} '{size}' is not a size; use e.g. 1G";
+                yield return Core.Units.Size.Error(size, flag) + " (not unlimited)";
             }
         }
 

@@ -97,6 +97,7 @@ public sealed class PlanCatalog(IStateStore store, HakodOptions options, NodePat
 
         var plan = PlanCodec.Apply(Resolve(basePlan) with { Name = name }, flags);
         plan.ThrowIfInvalid();
+        Containers.ContainerService.CheckSwitches(options, false, plan.Limits.DiskBytes is null, $"Plan {name}");
         if (!store.TryInsertPlan(new StoredPlan(name, basePlan, flags, time.GetUtcNow())))
         {
             throw new HakoException(ErrorCode.AlreadyExists, $"Plan {name} was created meanwhile");

@@ -42,6 +42,9 @@ public sealed partial class TemplateStore
                     $"({string.Join(", ", unsafeEntries.Take(5))}); repack it with paths relative to the rootfs");
             }
 
+            // The unpacked size, from the listing's size column, against the cap and the free space before extracting.
+            var verbose = await ProcessRunner.RunAsync("tar", ["--numeric-owner", .. TarArgs("-tv", flag, tarball)], ct: ct);
+            CheckFits(name, UnpackedBytes(verbose.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)), "unpacks to");
             progress?.Report((5, "extracting"));
             Directory.CreateDirectory(rootfs);
             var extract = await ProcessRunner.RunAsync("tar",
@@ -73,6 +76,27 @@ public sealed partial class TemplateStore
 
         args.AddRange(["-f", tarball]);
         return args;
+    }
+
+    /// <summary>
+    /// The sum of the size column of `tar -tv --numeric-owner` lines ("-rw-r--r-- 0/0  1234 2024-01-01 00:00 etc/x");
+    /// device entries ("8,1") and anything unreadable count 0, plus a block per entry for its header and inode.
+    /// </summary>
+    internal static long UnpackedBytes(IEnumerable<string> lines)
+    {
+        long total = 0;
+        foreach (var line in lines)
+        {
+            var fields = line.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 3 && long.TryParse(fields[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
+            {
+                total += size;
+            }
+
+            total += 512;
+        }
+
+        return total;
     }
 
     /// <summary>Entries that are absolute or contain a '..' component.</summary>

@@ -27,10 +27,10 @@ public sealed partial class TemplateStore
     /// against <paramref name="expectedHash"/> (the content hash the sender announced) and this store's uid
     /// base, then renamed into place. Any failure deletes the staging dir, so nothing half-received remains.
     /// </summary>
-    public async Task<Template> ReceiveAsync(string name, string expectedHash, Stream tar, CancellationToken ct = default)
+    public async Task<Template> ReceiveAsync(string name, string expectedHash, Stream body, CancellationToken ct = default, long? declaredLength = null)
     {
         CheckNewName(name);
-        Directory.CreateDirectory(TemplatesDir);
+        var tar = Capped(name, body, declaredLength);
         var staging = Path.Join(TemplatesDir, $"{StagingPrefix}{name}-{RandomSuffix()}");
         Directory.CreateDirectory(staging);
         try

@@ -185,8 +185,9 @@ public sealed class MigrationTests(ITestOutputHelper output)
         await ProcessRunner.CheckAsync("mount", ["-o", "loop", fsImage, mount]);
         try
         {
-            await using var pair = await NodePair.StartAsync(t => t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "2000", targetDataDir: mount);
-            // No quota: the private area is a plain directory on the target's (small) data-dir filesystem.
+            // No quota (so both nodes allow it): the private area is a plain directory on the target's (small) data-dir filesystem.
+            await using var pair = await NodePair.StartAsync(t => t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "2000", targetDataDir: mount,
+                bothArgs: ["--allow-unlimited-disk"]);
             await pair.Source.CreateAsync(new CreateContainerRequest { Name = "full1", Template = "busybox", Disk = "unlimited", Start = true });
             await pair.Source.ExecAsync("full1", "dd", "if=/dev/urandom", "of=/blob", "bs=1M", "count=60");
 

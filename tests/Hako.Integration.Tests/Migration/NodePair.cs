@@ -17,7 +17,8 @@ public sealed class NodePair : IAsyncDisposable
     public HakodNode Target { get; }
 
     /// <param name="configureTarget">Extra settings for the target before it starts (env vars, a data dir).</param>
-    public static async Task<NodePair> StartAsync(Action<HakodNode>? configureTarget = null, string? targetDataDir = null)
+    /// <param name="bothArgs">hakod flags for both nodes, e.g. --allow-unlimited-disk.</param>
+    public static async Task<NodePair> StartAsync(Action<HakodNode>? configureTarget = null, string? targetDataDir = null, string[]? bothArgs = null)
     {
         var source = new HakodNode(listen: true);
         var target = new HakodNode(shareNetworkWith: source, listen: true, dataDir: targetDataDir);
@@ -25,6 +26,7 @@ public sealed class NodePair : IAsyncDisposable
         foreach (var node in new[] { source, target })
         {
             node.ExtraArgs.AddRange(["--sample-interval", "1s", "--history-bucket", "2s", "--history-raw", "10m"]);
+            node.ExtraArgs.AddRange(bothArgs ?? []);
         }
 
         configureTarget?.Invoke(target);
