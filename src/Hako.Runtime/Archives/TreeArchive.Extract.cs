@@ -404,7 +404,7 @@ public static partial class TreeArchive
 
                 if (_buffer.AsSpan(0, filled).ContainsAnyExcept((byte)0))
                 {
-                    await RandomAccess.WriteAsync(file, _buffer.AsMemory(0, filled), offset, ct);
+                    RandomAccess.Write(file, _buffer.AsSpan(0, filled), offset); // a local file: a synchronous write is cheaper than a thread-pool hop
                 }
 
                 offset += filled;
