@@ -87,9 +87,4 @@ public static class TreeDiff
 
         return sent;
     }
-
-    /// <summary>Checks a path received from a peer: relative, no "..", nothing that could leave the target root.</summary>
-    public static bool IsSafeRelativePath(string path) =>
-        path.Length > 0 && path != "." && !path.StartsWith('/') && !path.Contains('\0')
-        && path.Split('/').All(part => part.Length > 0 && part != ".." && part != ".");
 }
