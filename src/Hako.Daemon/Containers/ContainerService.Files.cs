@@ -1,55 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hako.Contracts;
 using Hako.Core.Containers;
+using Hako.Core.Errors;
 using Hako.Linux.Files;
-using Hako.Linux.Interop;
 
 namespace Hako.Daemon.Containers;
 
 public sealed partial class ContainerService
 {
-    /// <summary>Writes /etc/hostname, /etc/hosts and /etc/resolv.conf through the container's root mount.</summary>
+    private const uint GuestFileMode = 0b110_100_100; // 0644
+
+    /// <summary>
+    /// Writes /etc/hostname, /etc/hosts and /etc/resolv.conf through the container's root mount. The container's
+    /// root owns /etc and may swap it (or the files) for symlinks to host paths at any moment, so nothing here
+    /// goes by path: /etc is opened beneath a handle on the rootfs with openat2 RESOLVE_NO_SYMLINKS (a symlinked
+    /// /etc is a Conflict and nothing is written), each file is created fresh under a temporary name with
+    /// O_CREAT|O_EXCL|O_NOFOLLOW, handed to container root and renamed over the old name (a symlink there is
+    /// replaced, never followed).
+    /// </summary>
     private void WriteGuestFiles(ContainerRecord r)
     {
-        var root = paths.RootfsMount(r.Name);
         var shortName = r.Hostname.Split('.')[0];
         var names = shortName == r.Hostname ? r.Hostname : $"{r.Hostname} {shortName}";
-        WriteGuestFile(root, "etc/hostname", r.Hostname + "\n", r);
-        WriteGuestFile(root, "etc/hosts",
-            $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{(r.Ip is null ? "127.0.1.1" : r.Ip)}\t{names}\n", r);
+        var files = new List<(string Name, string Content)>
+        {
+            ("hostname", r.Hostname + "\n"),
+            ("hosts", $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{(r.Ip is null ? "127.0.1.1" : r.Ip)}\t{names}\n"),
+        };
         if (r.Nameservers.Count > 0)
         {
-            WriteGuestFile(root, "etc/resolv.conf", string.Concat(r.Nameservers.Select(n => $"nameserver {n}\n")), r);
+            files.Add(("resolv.conf", string.Concat(r.Nameservers.Select(n => $"nameserver {n}\n"))));
+        }
+
+        var uid = (uint)(RootUid(r) ?? 0);
+        using var root = RootedDirectory.Open(paths.RootfsMount(r.Name));
+        DirectoryHandle etc;
+        try
+        {
+            etc = root.CreateParents("etc/x", uid, uid, out _);
+        }
+        catch (UnsafePathException e)
+        {
+            throw HakoException.Conflict($"/etc inside container {r.Name} is a symlink or lies below one; Hako will not write through it ({e.Message})");
+        }
+        catch (HakoException e) when (e.Code == ErrorCode.Conflict)
+        {
+            throw HakoException.Conflict($"/etc inside container {r.Name} is not a directory; Hako will not write there ({e.Message})");
+        }
+
+        using (etc)
+        {
+            foreach (var (name, content) in files)
+            {
+                WriteGuestFile(etc, name, content, uid, r.Name);
+            }
         }
     }
 
-    /// <summary>
-    /// The container's root owns its files, so it may have replaced them with symlinks to host paths:
-    /// never follow a link here (remove it, then create the file fresh), and hand the file to container root.
-    /// </summary>
-    private void WriteGuestFile(string root, string relative, string content, ContainerRecord r)
+    private static void WriteGuestFile(DirectoryHandle etc, string name, string content, uint uid, string container)
     {
-        var dir = Path.Combine(root, Path.GetDirectoryName(relative)!);
-        if (new DirectoryInfo(dir).LinkTarget is not null)
+        var temp = $".{name}.hako-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        try
         {
-            throw new Core.Errors.HakoException(Contracts.ErrorCode.Conflict,
-                $"/{Path.GetDirectoryName(relative)} inside container {r.Name} is a symlink; Hako will not write through it");
-        }
+            using (var handle = etc.CreateFile(temp, GuestFileMode))
+            {
+                RandomAccess.Write(handle, Encoding.UTF8.GetBytes(content), 0);
+                OpenFile.Chown(handle, uid, uid);
+                OpenFile.Chmod(handle, GuestFileMode);
+            }
 
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(root, relative);
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null || info.Exists)
+            etc.Rename(temp, name);
+        }
+        catch (HakoException e) when (e.Code is ErrorCode.Conflict or ErrorCode.AlreadyExists)
         {
-            File.Delete(path);
+            etc.RemoveEntry(temp);
+            throw HakoException.Conflict($"/etc/{name} inside container {container} could not be replaced ({e.Message}); is it a directory?");
         }
-
-        using (var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-        using (var w = new StreamWriter(f))
-        {
-            w.Write(content);
-        }
-
-        File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
-        var uid = RootUid(r) ?? 0;
-        UnixFile.Lchown(path, (uint)uid, (uint)uid);
     }
 }

@@ -9,6 +9,8 @@ using Hako.Core.Validation;
 using Hako.Daemon.Migration;
 using Hako.Linux.Interop;
 using Hako.Linux.Processes;
+using Hako.Linux.Files;
+using Hako.Runtime.Archives;
 using Hako.Runtime.Migration;
 
 namespace Hako.Daemon.Containers;
@@ -212,7 +214,8 @@ public sealed partial class ContainerService
             : throw HakoException.NotFound($"No migration of container {name} is in progress on node {options.NodeName}; start it again from the source");
 
     /// <summary>
-    /// Target side: extracts one pass into the private area, then syncs that filesystem (syncfs): the source
+    /// Target side: extracts one pass into the private area (every entry made beneath a handle on the upper dir,
+    /// never through a symlink: see <see cref="TreeArchive.ExtractAsync"/>), then syncs that filesystem (syncfs): the source
     /// deletes its copy after the switch, so what was received must be on disk, and a write error of a full
     /// disk only shows there.
     /// </summary>
@@ -227,7 +230,12 @@ public sealed partial class ContainerService
         }
 
         var upper = paths.Upper(name);
-        var bytes = await TarStream.ExtractAsync(tar, upper, ct);
+        long bytes;
+        using (var root = RootedDirectory.Open(upper))
+        {
+            bytes = (await TreeArchive.ExtractAsync(tar, root, ExtractPolicy.Migration, ct)).Bytes;
+        }
+
         var sync = await ProcessRunner.RunAsync("sync", ["-f", upper], ct: ct);
         if (!sync.Ok)
         {
@@ -279,52 +287,23 @@ public sealed partial class ContainerService
     {
         using var lease = leases.Hold(name); // first: a lease released meanwhile refuses the call
         RequireIncoming(name);
-        var upper = paths.Upper(name);
         var removed = 0;
+        using var root = RootedDirectory.Open(paths.Upper(name));
         foreach (var rel in relativePaths)
         {
-            if (!TreeDiff.IsSafeRelativePath(rel))
+            if (!RootedDirectory.IsPlainRelative(rel))
             {
                 throw HakoException.Invalid($"Path '{rel}' to delete is not a plain relative path");
             }
 
-            var full = Path.Combine(upper, rel);
-            if (UnderSymlink(upper, rel))
+            // Below a symlink it cannot be in the area (the source replaced a directory meanwhile): nothing to do.
+            if (root.Remove(rel))
             {
-                continue; // it cannot exist in the area: a component is a link (which the source replaced meanwhile)
-            }
-
-            var info = new FileInfo(full);
-            if (info.Attributes.HasFlag(FileAttributes.Directory) && info.LinkTarget is null)
-            {
-                Directory.Delete(full, recursive: true);
-                removed++;
-            }
-            else if (info.Exists || info.LinkTarget is not null)
-            {
-                File.Delete(full);
                 removed++;
             }
         }
 
         return removed;
-    }
-
-    private static bool UnderSymlink(string root, string rel)
-    {
-        var parts = rel.Split('/');
-        var dir = root;
-        for (var i = 0; i < parts.Length - 1; i++)
-        {
-            dir = Path.Combine(dir, parts[i]);
-            var d = new DirectoryInfo(dir);
-            if (!d.Exists || d.LinkTarget is not null)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

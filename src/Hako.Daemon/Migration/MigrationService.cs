@@ -8,6 +8,7 @@ using Hako.Daemon.Containers;
 using Hako.Daemon.Nodes;
 using Hako.Daemon.Options;
 using Hako.Runtime;
+using Hako.Runtime.Archives;
 using Hako.Runtime.Migration;
 using Hako.Runtime.Templates;
 using Hako.State;
@@ -140,8 +141,9 @@ public sealed partial class MigrationService(
                             break;
                         }
 
-                        lastBytes = await SendPassAsync(client, name, root, plan, pass, live: true, p, ct);
-                        sent = scan.ToDictionary(e => e.Path, StringComparer.Ordinal);
+                        var (bytes, packed) = await SendPassAsync(client, name, root, plan, pass, live: true, p, ct);
+                        lastBytes = bytes;
+                        sent = TreeDiff.Sent(scan, plan, packed);
                     }
 
                     // 5. Freeze (cgroup freezer): from here the customer sees a pause.
@@ -272,13 +274,15 @@ public sealed partial class MigrationService(
         p.Phase("template");
         await using var tar = templates.Send(template);
         var counting = new CountingStream(tar.Output, n => p.Set(p.Info with { TemplateBytes = n }, throttle: true));
-        await PeerCall(() => client.SendTemplateAsync(template, hash, counting, ct), $"Sending template {template} failed");
-        await tar.CompleteAsync(ct);
+        await SendArchiveAsync(tar, () => client.SendTemplateAsync(template, hash, counting, ct), $"Sending template {template} failed");
         p.Set(p.Info with { TemplateSent = true, TemplateBytes = counting.Count, BytesSent = p.Info.BytesSent + counting.Count });
     }
 
-    /// <summary>One pass: deletions first (a path may come back as another type), then the changed entries as one tar.</summary>
-    private static async Task<long> SendPassAsync(HakoClient client, string name, string root, SyncPlan plan, int pass, bool live,
+    /// <summary>
+    /// One pass: deletions first (a path may come back as another type), then the changed entries as one archive.
+    /// Returns the bytes sent and what was packed (a live pass skips what vanished or moved under a symlink).
+    /// </summary>
+    private static async Task<(long Bytes, PackResult? Packed)> SendPassAsync(HakoClient client, string name, string root, SyncPlan plan, int pass, bool live,
         Progress p, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -294,13 +298,13 @@ public sealed partial class MigrationService(
         }
 
         long bytes = 0;
+        PackResult? packed = null;
         if (plan.Send.Count > 0)
         {
             var before = p.Info.BytesSent;
-            await using var tar = TarStream.Create(root, plan.Send, recursive: false, live);
+            await using var tar = PackStream.Start(root, plan.Send, live);
             var counting = new CountingStream(tar.Output, n => p.Set(p.Info with { BytesSent = before + n }, throttle: true));
-            await PeerCall(() => client.SendFilesAsync(name, counting, ct), $"Pass {pass} failed");
-            await tar.CompleteAsync(ct);
+            packed = await SendArchiveAsync(tar, () => client.SendFilesAsync(name, counting, ct), $"Pass {pass} failed");
             bytes = counting.Count;
             p.Set(p.Info with { BytesSent = before + bytes });
         }
@@ -313,7 +317,22 @@ public sealed partial class MigrationService(
                 Milliseconds = clock.Elapsed.TotalMilliseconds,
             }],
         });
-        return bytes;
+        return (bytes, packed);
+    }
+
+    /// <summary>Sends an archive while it is packed; a packing error wins over the broken upload it causes.</summary>
+    private static async Task<PackResult> SendArchiveAsync(PackStream tar, Func<Task> send, string context)
+    {
+        try
+        {
+            await PeerCall(send, context);
+        }
+        catch (Exception) when (tar.Faulted)
+        {
+            await tar.CompleteAsync(); // throws the packing error
+        }
+
+        return await tar.CompleteAsync();
     }
 
     /// <summary>Runs a call to the peer; its error answer (or its silence) becomes this node's error with context.</summary>

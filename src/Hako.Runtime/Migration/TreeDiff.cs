@@ -53,8 +53,38 @@ public static class TreeDiff
         return new SyncPlan(send, delete, bytes);
     }
 
-    /// <summary>Checks a path received from a peer: relative, no "..", nothing that could leave the target root.</summary>
-    public static bool IsSafeRelativePath(string path) =>
-        path.Length > 0 && path != "." && !path.StartsWith('/') && !path.Contains('\0')
-        && path.Split('/').All(part => part.Length > 0 && part != ".." && part != ".");
+    /// <summary>
+    /// What the target holds after a live pass: the scan, except entries the pass skipped or found changed when it
+    /// read them (another type or inode than scanned, e.g. a directory swapped for a symlink), together with
+    /// everything below them: the next pass sends those again instead of trusting a scan the target never got.
+    /// </summary>
+    public static Dictionary<string, TreeEntry> Sent(IReadOnlyList<TreeEntry> scan, SyncPlan plan, Archives.PackResult? packed)
+    {
+        var sent = scan.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        if (packed is null)
+        {
+            return sent;
+        }
+
+        var forget = new List<string>(packed.Skipped);
+        foreach (var path in plan.Send)
+        {
+            if (path != "." && sent.TryGetValue(path, out var e) && packed.Packed.TryGetValue(path, out var p) && (p.Type != e.Type || p.Inode != e.Inode))
+            {
+                forget.Add(path);
+            }
+        }
+
+        foreach (var path in forget)
+        {
+            sent.Remove(path);
+            var prefix = path + "/";
+            foreach (var below in sent.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                sent.Remove(below);
+            }
+        }
+
+        return sent;
+    }
 }

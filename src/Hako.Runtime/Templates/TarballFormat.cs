@@ -55,4 +55,14 @@ internal static class TarballFormat
         TarCompression.Bzip2 => "-j",
         _ => null,
     };
+
+    /// <summary>The command that writes the plain tar to stdout.</summary>
+    public static (string File, string[] Args) Decompressor(TarCompression c, string path) => c switch
+    {
+        TarCompression.Gzip => ("gzip", ["-dc", "--", path]),
+        TarCompression.Xz => ("xz", ["-dc", "--", path]),
+        TarCompression.Zstd => ("zstd", ["-dcq", "--", path]),
+        TarCompression.Bzip2 => ("bzip2", ["-dc", "--", path]),
+        _ => ("cat", ["--", path]),
+    };
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Hako.Contracts;
 
 namespace Hako.Runtime.Templates;
 
 /// <summary>A prepared template as stored in <c>&lt;dataDir&gt;/templates/&lt;name&gt;/template.json</c>.</summary>
-public sealed record Template
+public sealed partial record Template
 {
     public required string Name { get; init; }
 
@@ -36,6 +37,48 @@ public sealed record Template
     public required int UidBase { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>What the import policy dropped (device nodes, file capabilities, setuid bits, xattrs), or null.</summary>
+    public string? Dropped { get; init; }
+
+    /// <summary>
+    /// The metadata that reaches a container's LXC config, as covered by <see cref="ContentHash"/>: a peer cannot
+    /// change the init or halt signal of a template without changing its hash.
+    /// </summary>
+    internal static string HashedFields(string init, string haltSignal, int uidBase) =>
+        $"init={init}\0halt={haltSignal}\0uidbase={uidBase}\0";
+
+    /// <summary>
+    /// Every problem with the values that go into <c>lxc.init.cmd</c> and <c>lxc.signal.halt</c>: the init is an
+    /// absolute path of plain characters (no spaces, newlines or control characters, no ".."), the halt signal a
+    /// signal name LXC knows.
+    /// </summary>
+    public static List<string> CheckLxcValues(string init, string haltSignal)
+    {
+        var errors = new List<string>();
+        if (!SafeInit().IsMatch(init) || init.Split('/').Contains("..") || init.Length > 255)
+        {
+            errors.Add($"Init '{Escape(init)}' is not an absolute path of letters, digits and . _ - + / (at most 255 characters, no '..')");
+        }
+
+        if (!KnownSignals.Contains(haltSignal) && !RealtimeSignal().IsMatch(haltSignal))
+        {
+            errors.Add($"Halt signal '{Escape(haltSignal)}' is not a signal name such as SIGPWR, SIGUSR2, SIGTERM or SIGRTMIN+3");
+        }
+
+        return errors;
+    }
+
+    private static readonly HashSet<string> KnownSignals =
+        ["SIGPWR", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGKILL"];
+
+    private static string Escape(string s) => string.Concat(s.Take(80).Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
+
+    [GeneratedRegex("^/[A-Za-z0-9._+/-]+$")]
+    private static partial Regex SafeInit();
+
+    [GeneratedRegex("^SIGRTM(IN|AX)([+-]([1-9]|1[0-5]))?$")]
+    private static partial Regex RealtimeSignal();
 
     /// <summary>Absolute path of the read-only rootfs (the overlay lowerdir). Not stored: derived from the data dir.</summary>
     [JsonIgnore]

@@ -1,6 +1,9 @@
 using Hako.Contracts;
 using Hako.Core.Errors;
+using Hako.Linux.Files;
 using Hako.Linux.Processes;
+using Hako.Runtime.Archives;
+using System.Diagnostics;
 
 namespace Hako.Runtime.Templates;
 
@@ -9,7 +12,10 @@ public sealed partial class TemplateStore
     /// <summary>
     /// Imports an OS template cache tarball (tar.gz, tar.xz, tar.zst or tar.bz2 of a rootfs, as
     /// OpenVZ and Proxmox ship them; the compression is read from the magic bytes). Ownership is
-    /// kept and then shifted into the unprivileged range.
+    /// kept and then shifted into the unprivileged range. Extracted by Hako's own reader beneath a handle on the
+    /// staging rootfs (never through a symlink of the tarball) with the template policy: device nodes dropped (LXC's
+    /// autodev makes /dev), file capabilities dropped, setuid/setgid kept (every owner ends up in the container's
+    /// shifted range); '..', absolute names and entries below a symlink are refused.
     /// </summary>
     public async Task<Template> ImportAsync(string name, string tarballPath,
         IProgress<(int Percent, string Step)>? progress = null, CancellationToken ct = default)
@@ -47,18 +53,53 @@ public sealed partial class TemplateStore
             CheckFits(name, UnpackedBytes(verbose.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)), "unpacks to");
             progress?.Report((5, "extracting"));
             Directory.CreateDirectory(rootfs);
-            var extract = await ProcessRunner.RunAsync("tar",
-                ["--numeric-owner", "-xp", .. TarArgs(null, flag, tarball), "-C", rootfs], ct: ct);
-            if (!extract.Ok)
+            var extracted = await ExtractTarballAsync(tarball, compression, rootfs, ct);
+            var dropped = DroppedText(extracted);
+            if (dropped is not null)
             {
-                throw HakoException.Invalid($"Extracting '{tarball}' failed (tar exit {extract.ExitCode}): {extract.Stderr.Trim()}");
+                progress?.Report((45, $"dropped {dropped}"));
             }
 
             HoistSingleTopDirectory(rootfs);
             CheckLooksLikeRootfs(rootfs, tarball);
             var (init, halt) = DetectInit(rootfs);
-            return new RootfsFacts(tarball, init, halt, OsPrettyName(rootfs));
+            return new RootfsFacts(tarball, init, halt, OsPrettyName(rootfs), dropped);
         });
+    }
+
+    /// <summary>Decompresses with the matching tool and extracts its output through <see cref="TreeArchive"/>.</summary>
+    private static async Task<ExtractResult> ExtractTarballAsync(string tarball, TarCompression compression, string rootfs, CancellationToken ct)
+    {
+        var (file, args) = TarballFormat.Decompressor(compression, tarball);
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi) ?? throw new HakoException(ErrorCode.Internal, $"Could not start {file}");
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        ExtractResult result;
+        try
+        {
+            using var root = RootedDirectory.Open(rootfs);
+            var policy = ExtractPolicy.Template(0, UidRange, ownersMustBeInRange: false);
+            result = await TreeArchive.ExtractAsync(process.StandardOutput.BaseStream, root, policy, ct);
+        }
+        catch
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw HakoException.Invalid($"Decompressing '{tarball}' failed ({file} exit {process.ExitCode}): {(await stderr).Trim()}");
+        }
+
+        return result;
     }
 
     private static List<string> TarArgs(string? mode, string? flag, string tarball)

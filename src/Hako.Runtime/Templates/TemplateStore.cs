@@ -146,7 +146,7 @@ public sealed partial class TemplateStore
     private static string RandomSuffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>What a source-specific step learned about the rootfs it made.</summary>
-    private sealed record RootfsFacts(string Origin, string Init, string HaltSignal, string? Description = null);
+    private sealed record RootfsFacts(string Origin, string Init, string HaltSignal, string? Description = null, string? Dropped = null);
 
     /// <summary>
     /// The shared part of every build: make a staging dir, let <paramref name="fill"/> create
@@ -172,7 +172,13 @@ public sealed partial class TemplateStore
             var entries = await FileTree.ListAsync(rootfs, ct);
             IdShift.Shift(rootfs, entries, (uint)UidBase, UidRange,
                 Scaled(progress, fillEnd, shiftEnd, $"shifting ownership to {UidBase}+"), ct);
-            var stats = TreeHash.Compute(rootfs, entries, Scaled(progress, shiftEnd, 99, "hashing"), ct);
+            if (Template.CheckLxcValues(facts.Init, facts.HaltSignal) is [_, ..] bad)
+            {
+                throw new HakoException(ErrorCode.InvalidArgument, $"Template '{name}': {string.Join("; ", bad)}", bad);
+            }
+
+            var stats = TreeHash.Compute(rootfs, entries, Template.HashedFields(facts.Init, facts.HaltSignal, UidBase),
+                Scaled(progress, shiftEnd, 99, "hashing"), ct);
 
             var template = new Template
             {
@@ -187,6 +193,7 @@ public sealed partial class TemplateStore
                 HaltSignal = facts.HaltSignal,
                 UidBase = UidBase,
                 Description = facts.Description,
+                Dropped = facts.Dropped,
             };
             await File.WriteAllTextAsync(Path.Join(staging, MetadataFile),
                 JsonSerializer.Serialize(template, TemplateJsonContext.Default.Template) + "\n", ct);

@@ -8,11 +8,13 @@ internal sealed record TreeStats(string ContentHash, long SizeBytes, long Files)
 
 /// <summary>
 /// Content hash and size of a rootfs, computed once when a template is made. Ownership and
-/// timestamps are left out so that the same content always gives the same hash.
+/// timestamps are left out so that the same content always gives the same hash; the metadata that reaches
+/// the LXC config (init, halt signal, uid base) is in, so a template.json changed on the way changes the hash.
 /// </summary>
 internal static class TreeHash
 {
-    public static TreeStats Compute(string root, IReadOnlyList<FileEntry> entries,
+    /// <param name="metadata">The template's fields that reach the LXC config (<see cref="Template.HashedFields"/>), hashed after the tree.</param>
+    public static TreeStats Compute(string root, IReadOnlyList<FileEntry> entries, string metadata,
         IProgress<int>? percent = null, CancellationToken ct = default)
     {
         var sorted = entries.OrderBy(e => e.RelativePath, StringComparer.Ordinal).ToList();
@@ -53,6 +55,7 @@ internal static class TreeHash
             }
         }
 
+        hash.AppendData(Encoding.UTF8.GetBytes($"metadata\0{metadata}"));
         var size = entries.DistinctBy(e => (e.Device, e.Inode)).Sum(e => e.Blocks * 512);
         var files = entries.Count(e => e.RelativePath.Length > 0);
         return new TreeStats("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), size, files);

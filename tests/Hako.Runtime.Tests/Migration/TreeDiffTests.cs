@@ -73,8 +73,24 @@ public sealed class TreeDiffTests
     [InlineData(".", false)]
     [InlineData("a//b", false)]
     [InlineData("", false)]
-    public void IsSafeRelativePath_RefusesAnythingThatCouldLeaveTheRoot(string path, bool safe) =>
-        Assert.Equal(safe, TreeDiff.IsSafeRelativePath(path));
+    public void IsPlainRelative_RefusesAnythingThatCouldLeaveTheRoot(string path, bool safe) =>
+        Assert.Equal(safe, Hako.Linux.Files.RootedDirectory.IsPlainRelative(path));
+
+    [Fact]
+    public void Sent_ForgetsAnEntryPackedAsAnotherTypeThanScanned_AndEverythingBelowIt()
+    {
+        // Scanned as a directory holding two files; by the time it was read, "a" was a symlink (the tenant's swap).
+        TreeEntry[] scan = [F("."), new("a", 'd', 0, 5, "1", "1"), F("a/evil"), F("a/old"), F("b")];
+        var plan = TreeDiff.Compute(null, scan);
+        var packed = new Hako.Runtime.Archives.PackResult(
+            new Dictionary<string, (char, ulong)> { ["a"] = ('l', 9), ["b"] = ('f', 1) }, ["a/evil"], 0);
+
+        var sent = TreeDiff.Sent(scan, plan, packed);
+
+        Assert.Equal([".", "b"], sent.Keys.Order(StringComparer.Ordinal));
+        // The next pass sends "a" and all below it again, whatever it is then.
+        Assert.Equal(["a", "a/evil", "a/old"], TreeDiff.Compute(sent, scan).Send);
+    }
 }
 
 public sealed class PassPlannerTests

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+
+namespace Hako.Integration.Tests.Hostile;
+
+/// <summary>
+/// A directory on the host that a hostile tenant points its symlinks at, holding one canary file with a unique
+/// content: nothing may appear in it, the canary must not change, and its content must never show up in a container.
+/// </summary>
+public sealed class HostDir : IDisposable
+{
+    public HostDir()
+    {
+        Path = Directory.CreateTempSubdirectory("hako-hostile-").FullName;
+        Canary = $"HAKO-HOSTILE-CANARY-{Guid.NewGuid():N}";
+        File.WriteAllText(CanaryPath, Canary + "\n");
+        CanarySha256 = Hash();
+    }
+
+    public string Path { get; }
+
+    public string Canary { get; }
+
+    public string CanaryPath => System.IO.Path.Join(Path, "canary");
+
+    public string CanarySha256 { get; }
+
+    private string Hash() => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(CanaryPath)));
+
+    /// <summary>Only the canary is there, unchanged, with its own mode and owner.</summary>
+    public void AssertUntouched()
+    {
+        Assert.Equal(["canary"], Directory.GetFileSystemEntries(Path).Select(System.IO.Path.GetFileName));
+        Assert.Equal(CanarySha256, Hash());
+    }
+
+    /// <summary>Files below <paramref name="tree"/> (symlinks not followed) whose bytes hold the canary.</summary>
+    public List<string> FilesHoldingCanary(string tree)
+    {
+        var found = new List<string>();
+        if (!Directory.Exists(tree))
+        {
+            return found;
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var f in new DirectoryInfo(tree).EnumerateFiles("*", options))
+        {
+            if (f.LinkTarget is null && f.Length < (1 << 20) && File.ReadAllText(f.FullName).Contains(Canary, StringComparison.Ordinal))
+            {
+                found.Add(f.FullName);
+            }
+        }
+
+        return found;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
