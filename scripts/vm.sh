@@ -10,7 +10,8 @@
 #
 # run OPTIONS: --mem MB (default 4096), --cpus N (default 2), --timeout SECONDS (default 3600),
 #              --console (also print the guest's boot console).
-# CMD is joined with spaces and run by bash -c (ssh's rule): `run -- 'make; echo $?'`.
+# CMD is joined with spaces and run by bash (ssh's rule): `run -- 'make; echo $?'`, in the
+# repository, which the guest sees at the host's path (and at /hako/repo).
 #
 # The guest boots Debian's linux-image-amd64 straight from the kernel and initrd extracted from
 # the image (no bootloader). Its disk is the cached image opened with snapshot=on: every run
@@ -28,7 +29,7 @@ CACHE=${HAKO_VM_CACHE:-/var/cache/hako-vm}
 SUITE=bookworm
 MIRROR=${HAKO_VM_MIRROR:-http://deb.debian.org/debian}
 # Bump when the way the image is made changes (not only its package list).
-IMAGE_VERSION=3
+IMAGE_VERSION=5
 IMAGE_SIZE=${HAKO_VM_DISK:-24G}
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -165,32 +166,11 @@ ExecStart=
 ExecStart=-/sbin/agetty --autologin root --keep-baud 115200 %I $TERM
 EOF
 
+  # The runner itself comes from the host with each run (runner_script), so changing it needs no rebuild.
   cat >"$root/usr/local/sbin/hako-vm-run" <<'EOF'
-#!/bin/bash
-# Runs /hako/ctl/cmd (written by scripts/vm.sh run) once the boot is done, writes its output to
-# the host's stdout (virtio port hako.out) and its exit code to /hako/ctl/rc, then powers off.
-out=/dev/virtio-ports/hako.out
-[ -f /hako/ctl/cmd ] || exit 0   # booted by `vm.sh shell`
-exec >"$out" 2>&1
-# NuGet caches and the repository: read-only shares with a writable layer on the guest's disk.
-layer() {  # layer LOWER TARGET NAME
-  mkdir -p "/var/lib/hako-vm/$3/upper" "/var/lib/hako-vm/$3/work" "$2"
-  mount -t overlay "hako-$3" -o "lowerdir=$1,upperdir=/var/lib/hako-vm/$3/upper,workdir=/var/lib/hako-vm/$3/work" "$2"
-}
-layer /hako/src /hako/repo repo
-layer /hako/nuget/home /root/.nuget/packages nuget-home
-layer /hako/nuget/opt /opt/nuget/packages nuget-opt
-state=$(systemctl is-system-running --wait 2>/dev/null)
-echo "$state" >/hako/ctl/boot-state
-date +%s.%N >/hako/ctl/t-ready
-set -a; . /hako/ctl/env; set +a
-cd /hako/repo
-bash /hako/ctl/cmd </dev/null
-rc=$?
-date +%s.%N >/hako/ctl/t-done
-echo $rc >/hako/ctl/rc.tmp && mv /hako/ctl/rc.tmp /hako/ctl/rc
-sync
-echo o >/proc/sysrq-trigger
+#!/bin/sh
+[ -f /hako/ctl/runner ] || exit 0   # booted by `vm.sh shell`
+exec /bin/bash /hako/ctl/runner
 EOF
   chmod +x "$root/usr/local/sbin/hako-vm-run"
   cat >"$root/etc/systemd/system/hako-vm-run.service" <<'EOF'
@@ -213,6 +193,41 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
+runner_script() {
+  cat <<'EOF'
+#!/bin/bash
+# Runs /hako/ctl/cmd (written by scripts/vm.sh run) once the boot is done, writes its output to
+# the host's stdout (virtio port hako.out) and its exit code to /hako/ctl/rc, then powers off.
+out=/dev/virtio-ports/hako.out
+exec >"$out" 2>&1
+# NuGet caches and the repository: read-only shares with a writable layer on the guest's disk.
+layer() {  # layer LOWER TARGET NAME
+  mkdir -p "/var/lib/hako-vm/$3/upper" "/var/lib/hako-vm/$3/work" "$2"
+  mount -t overlay "hako-$3" -o "lowerdir=$1,upperdir=/var/lib/hako-vm/$3/upper,workdir=/var/lib/hako-vm/$3/work" "$2"
+}
+# The repository sits at the host's path too, so that the host's obj/ and bin/ stay up to date
+# (MSBuild records absolute paths) and a build inside does not start from scratch.
+layer /hako/src /hako/repo repo
+. /hako/ctl/env
+if [ -n "${HAKO_VM_REPO:-}" ] && [ "$HAKO_VM_REPO" != /hako/repo ]; then
+  mkdir -p "$HAKO_VM_REPO" && mount --bind /hako/repo "$HAKO_VM_REPO"
+fi
+layer /hako/nuget/home /root/.nuget/packages nuget-home
+layer /hako/nuget/opt /opt/nuget/packages nuget-opt
+state=$(systemctl is-system-running --wait 2>/dev/null)
+echo "$state" >/hako/ctl/boot-state
+date +%s.%N >/hako/ctl/t-ready
+set -a; . /hako/ctl/env; set +a
+cd "${HAKO_VM_REPO:-/hako/repo}"
+bash /hako/ctl/cmd </dev/null
+rc=$?
+date +%s.%N >/hako/ctl/t-done
+echo $rc >/hako/ctl/rc.tmp && mv /hako/ctl/rc.tmp /hako/ctl/rc
+sync
+echo o >/proc/sysrq-trigger
+EOF
+}
+
 accel_args() {
   # TCG unless asked: on this machine /dev/kvm opens and qemu starts with it, but the guest never
   # gets past the firmware (no nested virtualization), so "it opens" is no test of "it works".
@@ -284,12 +299,13 @@ cmd_run() {
   # shellcheck disable=SC2064
   trap "rm -rf '$ctl'" EXIT
   printf '%s\n' "$*" >"$ctl/cmd"
+  runner_script >"$ctl/runner"
   {
     echo "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     echo "HOME=/root"; echo "TERM=dumb"; echo "LANG=C.UTF-8"
     echo "DOTNET_CLI_TELEMETRY_OPTOUT=1"; echo "DOTNET_NOLOGO=1"; echo "DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1"
     echo "DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=true"; echo "DOTNET_GENERATE_ASPNET_CERTIFICATE=false"
-    echo "NUGET_CERT_REVOCATION_MODE=offline"; echo "HAKO_IN_VM=1"
+    echo "NUGET_CERT_REVOCATION_MODE=offline"; echo "HAKO_IN_VM=1"; echo "HAKO_VM_REPO=$REPO"
   } >"$ctl/env"
   local t0; t0=$(date +%s.%N)
   local qrc=0
