@@ -23,6 +23,7 @@ public sealed partial class InstallCompletenessTests
         ["BusyboxPath"] = ["busybox"],               // TemplateStore.Busybox: busybox-static's binary
         ["executable"] = ["lxc-attach"],             // ExecCommands: LxcAttach.FindExecutable()
         ["program"] = ["tmux"],                      // TopStatsCliTests.RunAsync(Tmux, ...) and the CLI under test
+        ["Cli"] = [],                                // Paths.Cli[0]: the hako CLI under test (dotnet or the AOT build)
         ["file"] = [],                               // ProcessRunner / TestHost wrappers themselves
         ["psi"] = [],                                // Process.Start(psi): the ProcessStartInfo line names the program
         ["start"] = [],                              // BeancounterProbeHostTests: new ProcessStartInfo("/bin/sh") above
