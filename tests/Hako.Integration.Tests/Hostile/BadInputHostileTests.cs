@@ -125,6 +125,18 @@ public sealed class BadInputHostileTests(NodeFixture fx) : IClassFixture<NodeFix
         Assert.Equal("ok1", (await Node.ShowAsync("ok1")).Hostname);
     }
 
+    [SkippableTheory]
+    [InlineData("0\n")]
+    [InlineData(" 0")]
+    [InlineData("0\nlxc.mount.entry = / host none bind")]
+    public async Task Create_CpuMaskWithMoreThanDigits_Is400(string mask)
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        var p = await Expect(await Node.TryCreateAsync(new CreateContainerRequest { Name = "mask1", Template = "busybox", Resources = new ResourceSettings { CpuMask = mask } }),
+            HttpStatusCode.BadRequest, "InvalidArgument");
+        Assert.Contains("--cpumask", p.Detail);
+    }
+
     [SkippableFact]
     public async Task OtherNames_PlanTemplateAndPeer_Are400()
     {
