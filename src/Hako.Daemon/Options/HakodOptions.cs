@@ -84,7 +84,8 @@ public sealed class HakodOptions
           --bridge NAME      host bridge for containers (default hakobr0)
           --subnet CIDR      containers' IPv4 subnet; the first address is the gateway (default 10.77.0.0/24)
           --node-name NAME   this node's name (default: the host name)
-          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat)
+          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat,
+                             allowPrivileged, allowUnlimitedDisk, maxTemplateSize)
           --nat              masquerade the subnet to the outside (off by default)
           --allow-privileged take privileged containers (container root = host root) on create, set
                              and incoming migration (off by default: refused with PermissionDenied)
