@@ -295,9 +295,13 @@ public sealed class HakodOptions
 
         foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-size", MaxTemplateSize) })
         {
-            if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
+            if (!Core.Units.Size.TryParse(size, out var bytes))
             {
-                yield return Core.Units.Size.Error(size, flag) + " (not unlimited)";
+                yield return Core.Units.Size.Error(size, flag);
+            }
+            else if (bytes is null)
+            {
+                yield return $"{flag} must be a size such as 1G, not unlimited";
             }
         }
 
