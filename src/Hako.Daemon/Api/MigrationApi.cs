@@ -114,8 +114,9 @@ public static class MigrationApi
     }
 
     /// <summary>
-    /// A refused upload answers and closes the connection: otherwise Kestrel would keep reading (and dropping)
-    /// the rest of the body to reuse the connection, and an endless body would keep the node busy.
+    /// A refused upload answers (problem+json) and its connection is not reused. Kestrel then reads and drops
+    /// what is left of the body for a few seconds (so a source sending a finite pass gets the answer, e.g. 507
+    /// with the figures) and closes: an endless body costs seconds of reading, no disk and no memory.
     /// </summary>
     private static async Task<IResult> Receiving(HttpContext http, Func<Task<IResult>> receive)
     {
@@ -123,20 +124,10 @@ public static class MigrationApi
         {
             return await receive();
         }
-        catch (Exception e) when (!http.Response.HasStarted)
+        catch when (!http.Response.HasStarted)
         {
-            var problem = Problems.From(e);
-            if (problem.Status >= 500)
-            {
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Hako.Daemon.Migration")
-                    .LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
-            }
-
             http.Response.Headers.Connection = "close";
-            await Problems.Result(problem).ExecuteAsync(http);
-            await http.Response.CompleteAsync();
-            http.Abort();
-            return Results.Empty;
+            throw;
         }
     }
 
