@@ -59,7 +59,7 @@ public sealed class UploadFloodTests : IAsyncLifetime
             var (status, problem) = await Send(_node.Http.PutAsync("/v1/templates/flood/content?hash=x", content));
             Console.WriteLine($"endless template upload: {(status is null ? "connection closed" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture))} " +
                 $"after {body.Sent >> 20} MB sent in {sw.Elapsed.TotalSeconds:0.0} s; peak disk under templates/ {_peakDisk >> 20} MB; {memory}; {problem?.Detail}");
-            Assert.True(_peakDisk < 100L << 20, $"templates/ held {_peakDisk >> 20} MB during the upload");
+            Assert.True(_peakDisk is > 0 and < 100L << 20, $"templates/ held {_peakDisk >> 20} MB during the upload");
             if (status is not null)
             {
                 Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -103,7 +103,7 @@ public sealed class UploadFloodTests : IAsyncLifetime
         try
         {
             return Directory.Exists(dir)
-                ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }).Sum(f => f.Length)
+                ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }).Sum(f => f.Length)
                 : 0;
         }
         catch (IOException)
