@@ -151,19 +151,36 @@ public sealed class CliEndToEndTests
     }
 
     [Fact]
-    public async Task Exec_WithoutLocalAttach_UsesApi_AndReturnsCommandExitCode()
+    public async Task Exec_WithoutLocalAttach_StreamsThroughTheApi_AndReturnsCommandExitCode()
     {
         await using var hakod = await FakeHakod.StartAsync();
+        // Frames: kind, 4-byte big-endian length, payload; stdout "out\n" in two pieces, stderr "err\n", exit 3.
+        const string frames = "\u0001\0\0\0\u0002ou" + "\u0001\0\0\0\u0002t\n" + "\u0002\0\0\0\u0004err\n" + "\u0003\0\0\0\u0004\0\0\0\u0003";
         hakod.On("GET", "/v1/containers/web1", 200, Container(lxcPath: null), HakoJsonContext.Default.ContainerInfo)
-             .On("POST", "/v1/containers/web1/exec", 200, new ExecResult { ExitCode = 3, Stdout = "out\n", Stderr = "err\n" },
-                 HakoJsonContext.Default.ExecResult);
+             .On("POST", "/v1/containers/web1/exec/stream", 200, frames, ExecStream.ContentType);
 
         var run = await new TestCli(hakod.SocketPath).RunAsync("exec", "web1", "--", "sh", "-c", "exit 3");
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal("out\n", run.Stdout);
         Assert.Equal("err\n", run.Stderr);
-        Assert.Equal("""{"command":["sh","-c","exit 3"]}""", hakod.Single("POST", "/v1/containers/web1/exec").Body);
+        Assert.Equal("""{"command":["sh","-c","exit 3"]}""", hakod.Single("POST", "/v1/containers/web1/exec/stream").Body);
+    }
+
+    [Fact]
+    public async Task Exec_StreamEndingInAnErrorFrame_ExitsWithTheProblem()
+    {
+        await using var hakod = await FakeHakod.StartAsync();
+        const string problem = """{"title":"Internal","status":500,"detail":"lxc-attach broke","code":"Internal"}""";
+        var frames = "\u0001\0\0\0\u0003hi\n" + "\u0004\0\0\0" + (char)problem.Length + problem;
+        hakod.On("GET", "/v1/containers/web1", 200, Container(lxcPath: null), HakoJsonContext.Default.ContainerInfo)
+             .On("POST", "/v1/containers/web1/exec/stream", 200, frames, ExecStream.ContentType);
+
+        var run = await new TestCli(hakod.SocketPath).RunAsync("exec", "web1", "--", "ls");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal("hi\n", run.Stdout);
+        Assert.Contains("lxc-attach broke", run.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -112,7 +112,9 @@ public sealed class OutputTests
 
         Assert.Contains("memory    24G       36G (150%)  6G (25%)", text, StringComparison.Ordinal);
         Assert.Contains("cpus      2         3 (150%)    0.5 (25%)  1.5", text, StringComparison.Ordinal);
-        Assert.Contains("Containers:  12 (5 running)", text, StringComparison.Ordinal);
+        Assert.Matches(@"Containers: +12 \(5 running\)", text);
+        Assert.Matches(@"Privileged: +refused", text);
+        Assert.Matches(@"Unlimited disk: +refused", text);
         Assert.Contains("hakobr0 10.0.3.0/24", text, StringComparison.Ordinal);
     }
 

@@ -55,8 +55,10 @@ public static class MigrationApi
         g.MapPut("/{name}/files", async (string name, HttpContext http, ContainerService svc, CancellationToken ct) =>
         {
             Unlimited(http);
-            var bytes = await svc.ReceiveFilesAsync(name, http.Request.Body, http.Request.ContentLength, ct);
-            return Results.Json(new ReceiveResult { Bytes = bytes }, HakoJsonContext.Default.ReceiveResult);
+            return await Receiving(http, async () => Results.Json(new ReceiveResult
+            {
+                Bytes = await svc.ReceiveFilesAsync(name, http.Request.Body, http.Request.ContentLength, ct),
+            }, HakoJsonContext.Default.ReceiveResult));
         });
 
         g.MapPost("/{name}/delete", (string name, DeletePathsRequest req, ContainerService svc) =>
@@ -83,8 +85,8 @@ public static class MigrationApi
         app.MapPut("/v1/templates/{name}/content", async (string name, string hash, HttpContext http, TemplateStore templates, CancellationToken ct) =>
         {
             Unlimited(http);
-            var t = await templates.ReceiveAsync(name, hash, http.Request.Body, ct, http.Request.ContentLength);
-            return Results.Json(t.ToInfo(), HakoJsonContext.Default.TemplateInfo);
+            return await Receiving(http, async () => Results.Json(
+                (await templates.ReceiveAsync(name, hash, http.Request.Body, ct, http.Request.ContentLength)).ToInfo(), HakoJsonContext.Default.TemplateInfo));
         }).WithTags("templates");
         return app;
     }
@@ -108,6 +110,24 @@ public static class MigrationApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
+        }
+    }
+
+    /// <summary>
+    /// A refused upload answers (problem+json) and its connection is not reused. Kestrel then reads and drops
+    /// what is left of the body for a few seconds (so a source sending a finite pass gets the answer, e.g. 507
+    /// with the figures) and closes: an endless body costs seconds of reading, no disk and no memory.
+    /// </summary>
+    private static async Task<IResult> Receiving(HttpContext http, Func<Task<IResult>> receive)
+    {
+        try
+        {
+            return await receive();
+        }
+        catch when (!http.Response.HasStarted)
+        {
+            http.Response.Headers.Connection = "close";
+            throw;
         }
     }
 

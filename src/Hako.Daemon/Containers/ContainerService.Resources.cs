@@ -81,7 +81,8 @@ public sealed partial class ContainerService
         foreach (var part in mask.Split(','))
         {
             var range = part.Split('-');
-            if (range.Length is < 1 or > 2 || !range.All(x => int.TryParse(x, out var c) && c >= 0 && c < cpus))
+            // ASCII digits only: int.TryParse alone takes " 1" and "1\n", which would reach the LXC config.
+            if (range.Length is < 1 or > 2 || !range.All(x => x.Length is > 0 and <= 4 && x.All(char.IsAsciiDigit) && int.TryParse(x, out var c) && c < cpus))
             {
                 return $"--cpumask '{mask}' is not a list of this node's CPUs (0-{cpus - 1}); use e.g. 0 or 0-1";
             }

@@ -101,7 +101,8 @@ public sealed class HakodOptions
           --bridge NAME      host bridge for containers (default hakobr0)
           --subnet CIDR      containers' IPv4 subnet; the first address is the gateway (default 10.77.0.0/24)
           --node-name NAME   this node's name (default: the host name)
-          --config FILE      JSON file with the same settings (dataDir, socket, listen, bridge, subnet, nodeName, nat, antiSpoof)
+          --config FILE      JSON file with the same settings (dataDir, socket, listen, insecureHttp, bridge, subnet,
+                             nodeName, nat, antiSpoof, allowPrivileged, allowUnlimitedDisk, maxTemplateSize)
           --nat              masquerade the subnet to the outside (off by default)
           --no-antispoof     do not filter containers' source MAC/addresses on the bridge (on by default:
                              nftables table 'bridge hako-NODE'); for operators who filter elsewhere
@@ -326,9 +327,13 @@ public sealed class HakodOptions
 
         foreach (var (flag, size) in new[] { ("--reserve-memory", ReserveMemory), ("--reserve-disk", ReserveDisk), ("--max-template-size", MaxTemplateSize) })
         {
-            if (!Core.Units.Size.TryParse(size, out var bytes) || bytes is null)
+            if (!Core.Units.Size.TryParse(size, out var bytes))
             {
-                yield return Core.Units.Size.Error(size, flag) + " (not unlimited)";
+                yield return Core.Units.Size.Error(size, flag);
+            }
+            else if (bytes is null)
+            {
+                yield return $"{flag} must be a size such as 1G, not unlimited";
             }
         }
 

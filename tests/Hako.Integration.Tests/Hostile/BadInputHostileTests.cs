@@ -43,10 +43,8 @@ public sealed class BadInputHostileTests(NodeFixture fx) : IClassFixture<NodeFix
     [SkippableTheory]
     [InlineData("/v1/containers/web1%0A")]
     [InlineData("/v1/containers/w%C3%A9b1")]
-    [InlineData("/v1/containers/%2E%2E")]
     [InlineData("/v1/containers/a%2Fb")]
     [InlineData("/v1/containers/a%2F..%2F..%2Fetc")]
-    [InlineData("/v1/templates/%2E%2E")]
     [InlineData("/v1/plans/a%2Fb")]
     [InlineData("/v1/containers/abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]
     public async Task RouteName_Hostile_Is400(string url)
@@ -56,11 +54,22 @@ public sealed class BadInputHostileTests(NodeFixture fx) : IClassFixture<NodeFix
         Assert.Contains("The name in the URL", p.Detail);
     }
 
+    /// <summary>A ".." segment (plain or %2E%2E) is resolved away by URL rules before routing: no handler ever sees it.</summary>
+    [SkippableTheory]
+    [InlineData("/v1/containers/%2E%2E")]
+    [InlineData("/v1/templates/%2E%2E/content?hash=x")]
+    public async Task RouteName_DotDotSegment_NeverReachesAHandler(string url)
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        var p = await Expect(await Node.Http.PutAsync(url, new ByteArrayContent([1, 2, 3])), HttpStatusCode.NotFound, "NotFound");
+        Assert.Contains("No such endpoint", p.Detail);
+    }
+
     [SkippableFact]
     public async Task RouteName_HostileOnAWritingRoute_Is400()
     {
         Skip.If(fx.SkipReason is not null, fx.SkipReason);
-        await Expect(await Node.Http.PutAsync("/v1/templates/%2E%2E/content?hash=x", new ByteArrayContent([1, 2, 3])), HttpStatusCode.BadRequest, "InvalidArgument");
+        await Expect(await Node.Http.PutAsync("/v1/templates/a%2F..%2Fb/content?hash=x", new ByteArrayContent([1, 2, 3])), HttpStatusCode.BadRequest, "InvalidArgument");
         await Expect(await Node.Http.PutAsync("/v1/migrations/incoming/a%2F..%2Fx/files", new ByteArrayContent([1, 2, 3])), HttpStatusCode.BadRequest, "InvalidArgument");
         await Expect(await Node.Http.PostAsync("/v1/containers/..%2F..%2Fx/exec/stream",
             JsonContent.Create(new ExecRequest { Command = ["id"] }, HakoJsonContext.Default.ExecRequest)), HttpStatusCode.BadRequest, "InvalidArgument");
@@ -114,6 +123,18 @@ public sealed class BadInputHostileTests(NodeFixture fx) : IClassFixture<NodeFix
         await Expect(await Node.Http.PatchAsync("/v1/containers/ok1",
             JsonContent.Create(new UpdateContainerRequest { Nameservers = ["1.2.3"] }, HakoJsonContext.Default.UpdateContainerRequest)), HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("ok1", (await Node.ShowAsync("ok1")).Hostname);
+    }
+
+    [SkippableTheory]
+    [InlineData("0\n")]
+    [InlineData(" 0")]
+    [InlineData("0\nlxc.mount.entry = / host none bind")]
+    public async Task Create_CpuMaskWithMoreThanDigits_Is400(string mask)
+    {
+        Skip.If(fx.SkipReason is not null, fx.SkipReason);
+        var p = await Expect(await Node.TryCreateAsync(new CreateContainerRequest { Name = "mask1", Template = "busybox", Resources = new ResourceSettings { CpuMask = mask } }),
+            HttpStatusCode.BadRequest, "InvalidArgument");
+        Assert.Contains("--cpumask", p.Detail);
     }
 
     [SkippableFact]
