@@ -86,6 +86,19 @@ public sealed partial class AntiSpoofLifecycleTests
     }
 
     [SkippableFact]
+    public async Task Start_WithoutNft_FailsWithWhatToDo()
+    {
+        SkipUnlessRunnable();
+        Skip.If(File.Exists("/usr/bin/nft") || File.Exists("/bin/nft"), "nft is also in /usr/bin or /bin: cannot hide it with PATH");
+        Skip.IfNot(File.Exists("/usr/bin/ip") || File.Exists("/bin/ip"), "ip is only in an sbin dir: hiding nft with PATH would hide it too");
+        await using var node = new HakodNode();
+        node.ExtraEnvironment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync());
+        Assert.Contains("Anti-spoofing needs the nft tool", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--no-antispoof", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task NoAntiSpoof_LeavesContainersFree_AndNodeSaysOff()
     {
         SkipUnlessRunnable();

@@ -121,6 +121,13 @@ public sealed class NftFilterTests(ITestOutputHelper output)
         await NftFilter.ApplyAsync(NftFilter.Ruleset("hako-t", [A]), ns.Name);
         Assert.Equal([A.Veth], NftFilter.ParsePorts(await ns.NftAsync("-j", "list", "set", "bridge", "hako-t", "ports")));
 
+        // A new address: old entry out, new one in, one transaction.
+        var renumbered = A with { Ipv4 = "10.77.0.9", Mac = "00:16:3e:4d:00:09" };
+        await NftFilter.ApplyAsync(NftFilter.RemovePorts("hako-t", [A]) + NftFilter.AddPorts("hako-t", [renumbered]), ns.Name);
+        var ipv4 = await ns.NftAsync("list", "set", "bridge", "hako-t", "ipv4");
+        Assert.Contains("10.77.0.9", ipv4, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.77.0.2", ipv4, StringComparison.Ordinal);
+
         await NftFilter.ApplyAsync(NftFilter.DeleteTable("hako-t"), ns.Name);
         await NftFilter.ApplyAsync(NftFilter.DeleteTable("hako-t"), ns.Name); // gone already: no error
         Assert.Equal(before, await ns.NftAsync("list", "table", "inet", "canary"));
