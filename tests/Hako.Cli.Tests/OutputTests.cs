@@ -118,7 +118,7 @@ public sealed class OutputTests
     }
 
     [Theory]
-    [InlineData(true, true, "Anti-spoof:  on: 12 ports filtered (5 up), table bridge hako-n1")]
+    [InlineData(true, true, "Anti-spoof:  on: 12 ports filtered (5 up), 7 frames dropped, table bridge hako-n1")]
     [InlineData(true, false, "Anti-spoof:  on, but table bridge hako-n1 is missing from the kernel")]
     [InlineData(false, false, "Anti-spoof:  off (--no-antispoof)")]
     public void Node_SaysWhetherAntiSpoofingIsOnAndHowManyPortsItFilters(bool enabled, bool present, string expected)
@@ -131,7 +131,7 @@ public sealed class OutputTests
             Capacity = new NodeResources(),
             Committed = new NodeResources(),
             Used = new NodeResources(),
-            AntiSpoof = new AntiSpoofInfo { Enabled = enabled, Table = enabled ? "bridge hako-n1" : null, TablePresent = present, Ports = 12, PortsUp = 5 },
+            AntiSpoof = new AntiSpoofInfo { Enabled = enabled, Table = enabled ? "bridge hako-n1" : null, TablePresent = present, Ports = 12, PortsUp = 5, Dropped = 7 },
         };
 
         Assert.Contains(expected, NodeViews.RenderNode(node), StringComparison.Ordinal);

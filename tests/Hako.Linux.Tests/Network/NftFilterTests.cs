@@ -40,8 +40,8 @@ public sealed class NftFilterTests(ITestOutputHelper output)
         Assert.Contains("\"hk0a1b2c3d4e5f\" . 10.77.0.2", text, StringComparison.Ordinal);
         Assert.Contains("\"hk111111111111\" . 10.77.0.3", text, StringComparison.Ordinal);
         Assert.Contains("iifname != @ports accept", text, StringComparison.Ordinal);
-        Assert.Contains("iifname . ether saddr != @macs drop", text, StringComparison.Ordinal);
-        Assert.Contains("iifname . arp saddr ether != @macs drop", text, StringComparison.Ordinal);
+        Assert.Contains("iifname . ether saddr != @macs counter drop", text, StringComparison.Ordinal);
+        Assert.Contains("iifname . arp saddr ether != @macs counter drop", text, StringComparison.Ordinal);
         Assert.Contains("ip6 saddr fe80::/10 accept", text, StringComparison.Ordinal);
     }
 
@@ -99,6 +99,15 @@ public sealed class NftFilterTests(ITestOutputHelper output)
             {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "bridge", "name": "ports", "table": "t3", "type": "ifname", "handle": 1}}]}
             """;
         Assert.Empty(NftFilter.ParsePorts(empty));
+    }
+
+    [Fact]
+    public void ParseDropped_SumsTheDropCounters()
+    {
+        // Lines of `nft list table bridge hako-x` (nftables 1.0.6).
+        const string listing = "\t\tiifname . ether saddr != @macs counter packets 2 bytes 84 drop\n"
+            + "\t\tiifname . ip saddr @ipv4 accept\n\t\tcounter packets 5 bytes 420 drop\n\t\tcounter packets 0 bytes 0 drop\n";
+        Assert.Equal(7, NftFilter.ParseDropped(listing));
     }
 
     [SkippableFact]
