@@ -50,6 +50,8 @@ public sealed record AntiSpoofInfo
     public int Ports { get; init; }
     /// <summary>Of those, the ports whose veth exists now (running containers).</summary>
     public int PortsUp { get; init; }
+    /// <summary>Frames dropped since the table was last rebuilt (at hakod start): spoofing attempts and other forbidden traffic.</summary>
+    public long Dropped { get; init; }
 }
 
 /// <summary>Overcommit ratios per resource; null = not checked.</summary>

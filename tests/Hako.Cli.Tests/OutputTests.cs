@@ -116,6 +116,27 @@ public sealed class OutputTests
         Assert.Matches(@"Privileged: +refused", text);
         Assert.Matches(@"Unlimited disk: +refused", text);
         Assert.Contains("hakobr0 10.0.3.0/24", text, StringComparison.Ordinal);
+        Assert.Contains("Anti-spoof:  -", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, true, "Anti-spoof:  on: 12 ports filtered (5 up), 7 frames dropped, table bridge hako-n1")]
+    [InlineData(true, false, "Anti-spoof:  on, but table bridge hako-n1 is missing from the kernel")]
+    [InlineData(false, false, "Anti-spoof:  off (--no-antispoof)")]
+    public void Node_SaysWhetherAntiSpoofingIsOnAndHowManyPortsItFilters(bool enabled, bool present, string expected)
+    {
+        var node = new NodeInfo
+        {
+            NodeName = "n1",
+            Version = "0.1.0",
+            CgroupVersion = "v1",
+            Capacity = new NodeResources(),
+            Committed = new NodeResources(),
+            Used = new NodeResources(),
+            AntiSpoof = new AntiSpoofInfo { Enabled = enabled, Table = enabled ? "bridge hako-n1" : null, TablePresent = present, Ports = 12, PortsUp = 5, Dropped = 7 },
+        };
+
+        Assert.Contains(expected, NodeViews.RenderNode(node), StringComparison.Ordinal);
     }
 
     [Fact]

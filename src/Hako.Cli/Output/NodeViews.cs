@@ -30,13 +30,14 @@ internal static class NodeViews
         return grid.Render() + "\n" + RenderAdmissionTable(node);
     }
 
-    /// <summary>"on: 3 ports filtered (2 up), table bridge hako-n1"; "off (--no-antispoof)"; "-" from an older hakod.</summary>
+    /// <summary>"on: 3 ports filtered (2 up), 17 frames dropped, table bridge hako-n1"; "off (--no-antispoof)"; "-" from an older hakod.</summary>
     private static string AntiSpoof(AntiSpoofInfo? a) => a switch
     {
         null => "-",
         { Enabled: false } => "off (--no-antispoof): containers may send from any address",
         { TablePresent: false } => $"on, but table {a.Table} is missing from the kernel (the next container start makes it again)",
-        _ => $"on: {a.Ports.ToString(CultureInfo.InvariantCulture)} ports filtered ({a.PortsUp.ToString(CultureInfo.InvariantCulture)} up), table {a.Table}",
+        _ => $"on: {a.Ports.ToString(CultureInfo.InvariantCulture)} ports filtered ({a.PortsUp.ToString(CultureInfo.InvariantCulture)} up), "
+            + $"{a.Dropped.ToString(CultureInfo.InvariantCulture)} frames dropped, table {a.Table}",
     };
 
     /// <summary>A hakod that knows nothing of reserve, guarantees and ratios: capacity, committed, used.</summary>

@@ -136,13 +136,15 @@ public sealed class PortFilterService(HakodOptions options, IStateStore store, I
         }
 
         IReadOnlyList<string>? ports;
+        string? listing;
         try
         {
             ports = await NftFilter.ListPortsAsync(Table, ct);
+            listing = await NftFilter.ListTableAsync(Table, ct);
         }
         catch (Core.Errors.HakoException)
         {
-            ports = null;
+            (ports, listing) = (null, null);
         }
 
         return new AntiSpoofInfo
@@ -152,6 +154,7 @@ public sealed class PortFilterService(HakodOptions options, IStateStore store, I
             TablePresent = ports is not null,
             Ports = ports?.Count ?? 0,
             PortsUp = ports?.Count(p => Directory.Exists($"/sys/class/net/{p}")) ?? 0,
+            Dropped = listing is null ? 0 : NftFilter.ParseDropped(listing),
         };
     }
 

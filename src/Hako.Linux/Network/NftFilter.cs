@@ -19,7 +19,7 @@ public sealed record PortFilter(string Veth, string Mac, string Ipv4);
 /// costs the same with 1 or 1000 containers, and a port is named before its veth exists, so a container is
 /// filtered from its first frame.
 /// </summary>
-public static class NftFilter
+public static partial class NftFilter
 {
     /// <summary>The table of a node: "hako-NODE", the same name as its cgroup subtree, unique per hakod on a machine.</summary>
     public static string TableName(string nodeName)
@@ -59,27 +59,27 @@ public static class NftFilter
             	chain prerouting {
             		type filter hook prerouting priority filter; policy accept;
             		iifname != @ports accept
-            		iifname . ether saddr != @macs drop
+            		iifname . ether saddr != @macs counter drop
             		ether type vmap { ip : jump from_ipv4, arp : jump from_arp, ip6 : jump from_ipv6 }
-            		drop
+            		counter drop
             	}
             	chain from_ipv4 {
             		iifname . ip saddr @ipv4 accept
-            		drop
+            		counter drop
             	}
             	chain from_arp {
-            		arp htype != 1 drop
-            		arp ptype != ip drop
-            		arp hlen != 6 drop
-            		arp plen != 4 drop
-            		iifname . arp saddr ether != @macs drop
+            		arp htype != 1 counter drop
+            		arp ptype != ip counter drop
+            		arp hlen != 6 counter drop
+            		arp plen != 4 counter drop
+            		iifname . arp saddr ether != @macs counter drop
             		iifname . arp saddr ip @ipv4 accept
             		arp saddr ip 0.0.0.0 accept
-            		drop
+            		counter drop
             	}
             	chain from_ipv6 {
             		ip6 saddr fe80::/10 accept
-            		drop
+            		counter drop
             	}
             }
 
@@ -135,6 +135,24 @@ public static class NftFilter
                 $"Anti-spoofing needs nftables' bridge family, which this kernel refused ({FirstLines(r.Stderr)}); " +
                 "load nf_tables and nft_chain_filter / build the kernel with CONFIG_NF_TABLES_BRIDGE, or start hakod with --no-antispoof if the node's traffic is filtered elsewhere");
         }
+    }
+
+    /// <summary>
+    /// Frames dropped so far by the table's rules (the sum of their counters), from `nft list table`, whose
+    /// rules read e.g. "iifname . ip saddr @ipv4 accept" and "counter packets 3 bytes 252 drop".
+    /// </summary>
+    public static long ParseDropped(string listing) =>
+        DroppedCounter().Matches(listing).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"counter packets (\d+) bytes \d+ drop")]
+    private static partial System.Text.RegularExpressions.Regex DroppedCounter();
+
+    /// <summary>The table as the kernel holds it (`nft list table`), or null when it does not exist.</summary>
+    public static async Task<string?> ListTableAsync(string table, CancellationToken ct = default)
+    {
+        CheckTable(table);
+        var r = await RunNftAsync(["list", "table", "bridge", table], null, null, ct);
+        return r.Ok ? r.Stdout : null;
     }
 
     /// <summary>The port names in the table as the kernel holds it, or null when the table does not exist.</summary>

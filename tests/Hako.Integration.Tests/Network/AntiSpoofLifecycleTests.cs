@@ -86,6 +86,19 @@ public sealed partial class AntiSpoofLifecycleTests
     }
 
     [SkippableFact]
+    public async Task Start_WithoutNft_FailsWithWhatToDo()
+    {
+        SkipUnlessRunnable();
+        Skip.If(File.Exists("/usr/bin/nft") || File.Exists("/bin/nft"), "nft is also in /usr/bin or /bin: cannot hide it with PATH");
+        Skip.IfNot(File.Exists("/usr/bin/ip") || File.Exists("/bin/ip"), "ip is only in an sbin dir: hiding nft with PATH would hide it too");
+        await using var node = new HakodNode();
+        node.ExtraEnvironment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync());
+        Assert.Contains("Anti-spoofing needs the nft tool", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--no-antispoof", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task NoAntiSpoof_LeavesContainersFree_AndNodeSaysOff()
     {
         SkipUnlessRunnable();
@@ -98,9 +111,6 @@ public sealed partial class AntiSpoofLifecycleTests
         Assert.False(info.AntiSpoof!.Enabled);
 
         await node.CreateAsync(new CreateContainerRequest { Name = "ofa", Template = "busybox", Disk = "128M", Start = true });
-        await node.CreateAsync(new CreateContainerRequest { Name = "ofb", Template = "busybox", Disk = "128M", Start = true });
-        var ipA = (await node.ShowAsync("ofa")).Ip!;
-        var ipB = (await node.ShowAsync("ofb")).Ip!;
         var probe = new SpoofProbe(node);
 
         // Unfiltered, each probe of AntiSpoofTests gets its answer: there, "no answer" is the filter's doing.
@@ -109,19 +119,12 @@ public sealed partial class AntiSpoofLifecycleTests
         Assert.True(await probe.PingAsync("ofa", probe.Gateway, probe.Foreign), "even unfiltered, a foreign source got no answer: the probe proves nothing");
         await probe.RemoveAddressAsync("ofa", probe.Foreign);
 
-        // The finding: A takes B's address and the host answers A (its neighbour entry for B now points at A).
-        // B is stopped so that only A answers the host's ARP for B's address (with both up, which one wins is a race).
-        await node.StopAsync("ofb", force: true);
-        await probe.AddAddressAsync("ofa", ipB);
-        await probe.FlushHostNeighboursAsync();
-        Assert.True(await probe.PingAsync("ofa", probe.Gateway, ipB), "even unfiltered, A speaking as B got no answer: the probe proves nothing");
-        Assert.Equal(SpoofProbe.MacOf(ipA), await probe.HostNeighbourMacAsync(ipB));
-        await probe.RemoveAddressAsync("ofa", ipB);
-
+        // (A speaking as B is not part of this control: unfiltered, whether the host's reply reaches A or B depends
+        // on a race of ARP answers and of B's namespace teardown. Filtered, it is dropped by the same source check
+        // as the foreign address above.)
         await probe.MustRunAsync("ofa", "ip", "link", "set", "dev", "eth0", "address", "00:16:3e:aa:bb:cc");
         await probe.FlushHostNeighboursAsync();
         Assert.True(await probe.PingAsync("ofa", probe.Gateway), "even unfiltered, a forged MAC got no answer: the probe proves nothing");
         await node.DestroyAsync("ofa");
-        await node.DestroyAsync("ofb");
     }
 }

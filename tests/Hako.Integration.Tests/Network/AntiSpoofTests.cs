@@ -30,6 +30,10 @@ public sealed class AntiSpoofTests(NodeFixture fx) : IClassFixture<NodeFixture>
         return (ipA, ipB, probe);
     }
 
+    /// <summary>Frames the node's table has dropped so far (/v1/node antiSpoof.dropped).</summary>
+    private async Task<long> DroppedAsync() =>
+        (await Node.Http.GetFromJsonAsync("/v1/node", HakoJsonContext.Default.NodeInfo))!.AntiSpoof!.Dropped;
+
     [SkippableFact]
     public async Task ForeignAddress_OnTheSegment_GetsNoAnswer()
     {
@@ -37,7 +41,9 @@ public sealed class AntiSpoofTests(NodeFixture fx) : IClassFixture<NodeFixture>
         await probe.AddAddressAsync("sfa", probe.Foreign);
         await probe.FlushHostNeighboursAsync();
 
+        var dropped = await DroppedAsync();
         Assert.False(await probe.PingAsync("sfa", probe.Gateway, probe.Foreign), "the gateway answered a foreign source address");
+        Assert.True(await DroppedAsync() > dropped, "no answer, but the table dropped nothing: something else lost the frames");
         Assert.False(await probe.PingAsync("sfa", ipB, probe.Foreign), "the neighbour answered a foreign source address");
         Assert.Null(await probe.HostNeighbourMacAsync(probe.Foreign));
 
@@ -55,7 +61,9 @@ public sealed class AntiSpoofTests(NodeFixture fx) : IClassFixture<NodeFixture>
         await probe.FlushHostNeighboursAsync();
 
         // Talk from B's address, and announce it (gratuitous ARP, as an address thief does).
+        var dropped = await DroppedAsync();
         Assert.False(await probe.PingAsync("sna", probe.Gateway, ipB), "the gateway answered A speaking as B");
+        Assert.True(await DroppedAsync() > dropped, "no answer, but the table dropped nothing: something else lost the frames");
         await probe.RunAsync("sna", "arping", "-U", "-c", "2", "-s", ipB, "-I", "eth0", ipB);
         await probe.RunAsync("sna", "arping", "-A", "-c", "2", "-s", ipB, "-I", "eth0", probe.Gateway);
         Assert.NotEqual(SpoofProbe.MacOf(ipA), await probe.HostNeighbourMacAsync(ipB));
@@ -78,7 +86,9 @@ public sealed class AntiSpoofTests(NodeFixture fx) : IClassFixture<NodeFixture>
         var (ipA, ipB, probe) = await PairAsync("sma", "smb");
         await probe.FlushHostNeighboursAsync();
         await probe.MustRunAsync("sma", "ip", "link", "set", "dev", "eth0", "address", "00:16:3e:aa:bb:cc");
+        var dropped = await DroppedAsync();
         Assert.False(await probe.PingAsync("sma", probe.Gateway), "the gateway answered a forged MAC");
+        Assert.True(await DroppedAsync() > dropped, "no answer, but the table dropped nothing: something else lost the frames");
         Assert.False(await probe.PingAsync("sma", ipB), "the neighbour answered a forged MAC");
 
         // Even with B's MAC and B's address.

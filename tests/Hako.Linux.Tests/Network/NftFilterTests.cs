@@ -40,8 +40,8 @@ public sealed class NftFilterTests(ITestOutputHelper output)
         Assert.Contains("\"hk0a1b2c3d4e5f\" . 10.77.0.2", text, StringComparison.Ordinal);
         Assert.Contains("\"hk111111111111\" . 10.77.0.3", text, StringComparison.Ordinal);
         Assert.Contains("iifname != @ports accept", text, StringComparison.Ordinal);
-        Assert.Contains("iifname . ether saddr != @macs drop", text, StringComparison.Ordinal);
-        Assert.Contains("iifname . arp saddr ether != @macs drop", text, StringComparison.Ordinal);
+        Assert.Contains("iifname . ether saddr != @macs counter drop", text, StringComparison.Ordinal);
+        Assert.Contains("iifname . arp saddr ether != @macs counter drop", text, StringComparison.Ordinal);
         Assert.Contains("ip6 saddr fe80::/10 accept", text, StringComparison.Ordinal);
     }
 
@@ -101,6 +101,15 @@ public sealed class NftFilterTests(ITestOutputHelper output)
         Assert.Empty(NftFilter.ParsePorts(empty));
     }
 
+    [Fact]
+    public void ParseDropped_SumsTheDropCounters()
+    {
+        // Lines of `nft list table bridge hako-x` (nftables 1.0.6).
+        const string listing = "\t\tiifname . ether saddr != @macs counter packets 2 bytes 84 drop\n"
+            + "\t\tiifname . ip saddr @ipv4 accept\n\t\tcounter packets 5 bytes 420 drop\n\t\tcounter packets 0 bytes 0 drop\n";
+        Assert.Equal(7, NftFilter.ParseDropped(listing));
+    }
+
     [SkippableFact]
     public async Task Apply_InAThrowawayNetns_BuildsUpdatesAndKeepsOtherTables()
     {
@@ -120,6 +129,13 @@ public sealed class NftFilterTests(ITestOutputHelper output)
         // A rebuild replaces the table in one transaction, whatever was in it.
         await NftFilter.ApplyAsync(NftFilter.Ruleset("hako-t", [A]), ns.Name);
         Assert.Equal([A.Veth], NftFilter.ParsePorts(await ns.NftAsync("-j", "list", "set", "bridge", "hako-t", "ports")));
+
+        // A new address: old entry out, new one in, one transaction.
+        var renumbered = A with { Ipv4 = "10.77.0.9", Mac = "00:16:3e:4d:00:09" };
+        await NftFilter.ApplyAsync(NftFilter.RemovePorts("hako-t", [A]) + NftFilter.AddPorts("hako-t", [renumbered]), ns.Name);
+        var ipv4 = await ns.NftAsync("list", "set", "bridge", "hako-t", "ipv4");
+        Assert.Contains("10.77.0.9", ipv4, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.77.0.2", ipv4, StringComparison.Ordinal);
 
         await NftFilter.ApplyAsync(NftFilter.DeleteTable("hako-t"), ns.Name);
         await NftFilter.ApplyAsync(NftFilter.DeleteTable("hako-t"), ns.Name); // gone already: no error
