@@ -34,7 +34,7 @@ public sealed partial class ContainerService
                 $"/{Path.GetDirectoryName(relative)} inside container {r.Name} is a symlink; Hako will not write through it");
         }
 
-        Directory.CreateDirectory(dir);
+        Directory.CreateDirectory(dir, (UnixFileMode)0b111_101_101); // a guest's /etc is 0755 (hakod's own umask is 077)
         var path = Path.Combine(root, relative);
         var info = new FileInfo(path);
         if (info.LinkTarget is not null || info.Exists)

@@ -43,7 +43,8 @@ public sealed partial class TemplateStore
             }
 
             progress?.Report((5, "extracting"));
-            Directory.CreateDirectory(rootfs);
+            // 0755 like any /, whatever hakod's umask (077); the tarball's own "./" entry, if any, sets it again.
+            Directory.CreateDirectory(rootfs, (UnixFileMode)0b111_101_101);
             var extract = await ProcessRunner.RunAsync("tar",
                 ["--numeric-owner", "-xp", .. TarArgs(null, flag, tarball), "-C", rootfs], ct: ct);
             if (!extract.Ok)

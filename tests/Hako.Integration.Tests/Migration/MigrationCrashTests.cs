@@ -115,7 +115,8 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
         SkipIfCannotRun();
         await using var pair = await NodePair.StartAsync(t =>
         {
-            t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "2000";
+            // Each pass is held 8 s: the kill below lands while pass 1 is in flight, so the lease counts from the kill.
+            t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "8000";
             t.ExtraArgs.AddRange(["--incoming-lease", "4s"]);
         });
         await pair.CreateWriterAsync("lease1");
@@ -133,6 +134,7 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
             "the incoming row outlived its lease");
         var after = DateTime.UtcNow - killedAt;
         output.WriteLine($"released {after.TotalSeconds:0.0} s after the source died (lease 4 s)");
+        // The lease runs from the end of the last call (the broken pass); the sweep looks every second.
         Assert.True(after >= TimeSpan.FromSeconds(3), $"released after {after.TotalSeconds:0.0} s, before the lease ran out");
         await NodePair.AssertNothingLeftAsync(pair.Target, "lease1");
         Assert.Contains("releasing it", pair.Target.Log, StringComparison.Ordinal);
