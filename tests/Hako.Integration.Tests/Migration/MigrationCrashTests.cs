@@ -120,9 +120,9 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
             t.ExtraArgs.AddRange(["--incoming-lease", "4s"]);
         });
         await pair.CreateWriterAsync("lease1");
-        var accepted = await pair.StartMigrationAsync("lease1");
-        await WaitUntilAsync(async () => (await NodePair.FindAsync(pair.Target, "lease1"))?.State == "incoming", TimeSpan.FromSeconds(20),
-            "the target never held lease1 as incoming");
+        var id = await OperationIdAsync(await pair.StartMigrationAsync("lease1"));
+        await WaitForPhaseAsync(pair.Source, id, "copying"); // pass 1 is on its way: the target holds it 8 s
+        Assert.Equal("incoming", (await NodePair.FindAsync(pair.Target, "lease1"))?.State);
 
         // The source dies and never comes back to abort: only the lease can free name, address and area.
         await pair.Source.StopDaemonAsync(kill: true);
@@ -142,6 +142,5 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
         // The source, restarted, keeps its container running (it was never frozen).
         await pair.Source.StartAsync(clean: false);
         Assert.Equal("running", (await pair.Source.ShowAsync("lease1")).State);
-        _ = accepted;
     }
 }
