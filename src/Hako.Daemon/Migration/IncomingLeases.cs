@@ -62,9 +62,16 @@ public sealed class IncomingLeases(HakodOptions options, TimeProvider time)
     {
         var now = _time.GetUtcNow();
         var expired = new List<string>();
+        var rows = incoming.ToHashSet(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var name in incoming)
+            // Leases of names with no incoming row (a call that was refused, a row gone another way) are dropped.
+            foreach (var (name, lease) in _leases.Where(l => !rows.Contains(l.Key) && l.Value is { Active: 0, Released: false }).ToList())
+            {
+                _leases.Remove(name);
+            }
+
+            foreach (var name in rows)
             {
                 if (!_leases.TryGetValue(name, out var lease))
                 {

@@ -118,6 +118,8 @@ public sealed class DirectoryHandle : IDisposable
     {
         CheckName(name);
         CheckIo(MkdirAt(Fd, name, mode), "mkdir", Describe(name));
+        // mkdirat's mode passes through the umask (hakod's is 077): set the bits asked for, never through a symlink.
+        Chmod(name, mode);
     }
 
     public void CreateSymlink(string name, string target)

@@ -17,6 +17,7 @@ public static class PosixAcl
     private const ushort UserObj = 0x01, User = 0x02, GroupObj = 0x04, Mask = 0x10, Other = 0x20;
     private const uint UndefinedId = uint.MaxValue;
     private const ushort Execute = 1;
+    private const int EOPNOTSUPP = 95;
 
     /// <summary>
     /// Makes <paramref name="dir"/> rwx for its owner, search-only (x) for each of <paramref name="traverseUids"/>
@@ -49,7 +50,15 @@ public static class PosixAcl
         }
 
         // Setting the ACL also sets the mode bits from it (owner rwx, group = mask --x, other ---).
-        CheckIo(Setxattr(dir, AccessXattr, value, (nuint)value.Length, 0), "setxattr system.posix_acl_access", dir);
+        var rc = Setxattr(dir, AccessXattr, value, (nuint)value.Length, 0);
+        if (rc == -1 && Marshal.GetLastPInvokeError() == EOPNOTSUPP)
+        {
+            throw new Core.Errors.HakoException(Contracts.ErrorCode.Unsupported,
+                $"The filesystem of {dir} does not support POSIX ACLs, which let containers' root pass on the way to their rootfs " +
+                "while other host users are kept out; mount it with ACLs (ext4, xfs, btrfs and tmpfs have them) or pick another --data-dir");
+        }
+
+        CheckIo(rc, "setxattr system.posix_acl_access", dir);
     }
 
     /// <summary>The uids with an entry of their own (ACL_USER) in the directory's access ACL; empty without an ACL.</summary>

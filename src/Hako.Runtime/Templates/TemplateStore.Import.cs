@@ -52,7 +52,8 @@ public sealed partial class TemplateStore
             var verbose = await ProcessRunner.RunAsync("tar", ["--numeric-owner", .. TarArgs("-tv", flag, tarball)], ct: ct);
             CheckFits(name, UnpackedBytes(verbose.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)), "unpacks to");
             progress?.Report((5, "extracting"));
-            Directory.CreateDirectory(rootfs);
+            // 0755 like any /, whatever hakod's umask (077); the tarball's own "./" entry, if any, sets it again.
+            Directory.CreateDirectory(rootfs, (UnixFileMode)0b111_101_101);
             var extracted = await ExtractTarballAsync(tarball, compression, rootfs, ct);
             var dropped = DroppedText(extracted);
             if (dropped is not null)

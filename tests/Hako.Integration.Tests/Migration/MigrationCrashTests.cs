@@ -115,13 +115,14 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
         SkipIfCannotRun();
         await using var pair = await NodePair.StartAsync(t =>
         {
-            t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "2000";
+            // Each pass is held 8 s: the kill below lands while pass 1 is in flight, so the lease counts from the kill.
+            t.ExtraEnvironment["HAKO_TEST_RECEIVE_DELAY_MS"] = "8000";
             t.ExtraArgs.AddRange(["--incoming-lease", "4s"]);
         });
         await pair.CreateWriterAsync("lease1");
-        var accepted = await pair.StartMigrationAsync("lease1");
-        await WaitUntilAsync(async () => (await NodePair.FindAsync(pair.Target, "lease1"))?.State == "incoming", TimeSpan.FromSeconds(20),
-            "the target never held lease1 as incoming");
+        var id = await OperationIdAsync(await pair.StartMigrationAsync("lease1"));
+        await WaitForPhaseAsync(pair.Source, id, "copying"); // pass 1 is on its way: the target holds it 8 s
+        Assert.Equal("incoming", (await NodePair.FindAsync(pair.Target, "lease1"))?.State);
 
         // The source dies and never comes back to abort: only the lease can free name, address and area.
         await pair.Source.StopDaemonAsync(kill: true);
@@ -133,6 +134,7 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
             "the incoming row outlived its lease");
         var after = DateTime.UtcNow - killedAt;
         output.WriteLine($"released {after.TotalSeconds:0.0} s after the source died (lease 4 s)");
+        // The lease runs from the end of the last call (the broken pass); the sweep looks every second.
         Assert.True(after >= TimeSpan.FromSeconds(3), $"released after {after.TotalSeconds:0.0} s, before the lease ran out");
         await NodePair.AssertNothingLeftAsync(pair.Target, "lease1");
         Assert.Contains("releasing it", pair.Target.Log, StringComparison.Ordinal);
@@ -140,6 +142,5 @@ public sealed class MigrationCrashTests(ITestOutputHelper output)
         // The source, restarted, keeps its container running (it was never frozen).
         await pair.Source.StartAsync(clean: false);
         Assert.Equal("running", (await pair.Source.ShowAsync("lease1")).State);
-        _ = accepted;
     }
 }
