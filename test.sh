@@ -12,9 +12,10 @@ fi
 
 ./scripts/deps.sh
 # Test-only tools: tmux drives `hako top` in a real terminal; the Prometheus project's Python
-# client parses /metrics.
+# client parses /metrics; setcap/getcap (libcap2-bin) and setfattr/getfattr (attr) make and read the
+# file capabilities and xattrs the archive and template-policy tests carry.
 test_pkgs=()
-for p in tmux python3-prometheus-client; do
+for p in tmux python3-prometheus-client libcap2-bin attr; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")
 done
 if ((${#test_pkgs[@]})); then

@@ -4,7 +4,7 @@
 # iproute2/iptables for the bridge, uidmap + /etc/subuid for unprivileged containers.
 set -euo pipefail
 
-PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables debootstrap sqlite3 zstd xz-utils tar curl)
+PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables debootstrap sqlite3 zstd xz-utils bzip2 gzip tar curl)
 
 missing=()
 for p in "${PKGS[@]}"; do
