@@ -12,9 +12,10 @@ fi
 
 ./scripts/deps.sh
 # Test-only tools: tmux drives `hako top` in a real terminal; the Prometheus project's Python
-# client parses /metrics; attr's setfattr/getfattr make and read overlay xattrs. The list is read by
+# client parses /metrics; setcap/getcap (libcap2-bin) and setfattr/getfattr (attr) make and read the
+# file capabilities and xattrs the archive and template-policy tests carry. The list is read by
 # tests/Hako.Integration.Tests/Packaging/InstallCompletenessTests.cs: keep it one array.
-TEST_PKGS=(tmux python3 python3-prometheus-client attr procps)
+TEST_PKGS=(tmux python3 python3-prometheus-client libcap2-bin attr procps)
 test_pkgs=()
 for p in "${TEST_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")

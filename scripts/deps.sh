@@ -4,7 +4,7 @@
 # iproute2/iptables for the bridge, nftables for anti-spoofing on it, uidmap + /etc/subuid for unprivileged containers.
 set -euo pipefail
 
-PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables nftables debootstrap sqlite3 zstd xz-utils tar curl)
+PKGS=(lxc lxcfs uidmap busybox-static e2fsprogs iproute2 iptables nftables debootstrap sqlite3 zstd xz-utils bzip2 gzip tar curl)
 
 # On a kernel with AppArmor (Debian 12's default) LXC loads a generated profile per container with
 # apparmor_parser: without the apparmor package containers cannot start there.

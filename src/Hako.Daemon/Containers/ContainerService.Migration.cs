@@ -70,10 +70,17 @@ public sealed partial class ContainerService
     public long PrivateAreaBytes(string name) =>
         DiskUsage(name) is { } usage ? usage.UsedBytes : DirectoryBytes(paths.Upper(name));
 
-    private static long DirectoryBytes(string dir) =>
-        Directory.Exists(dir)
-            ? new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(f => f.Length)
-            : 0;
+    /// <summary>Apparent bytes below an area without a quota image; never follows the tenant's symlinks (.NET's recursion would).</summary>
+    private static long DirectoryBytes(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return 0;
+        }
+
+        using var root = RootedDirectory.Open(dir);
+        return root.FileBytes();
+    }
 
     /// <summary>
     /// Target side: would this node take the container? Every problem is reported at once, before anything is

@@ -327,9 +327,16 @@ public sealed partial class MigrationService(
         {
             await PeerCall(send, context);
         }
-        catch (Exception) when (tar.Faulted)
+        catch (Exception)
         {
-            await tar.CompleteAsync(); // throws the packing error
+            // The upload breaks as soon as the packer fails, possibly before its task is marked faulted.
+            var pack = tar.CompleteAsync();
+            if (await Task.WhenAny(pack, Task.Delay(TimeSpan.FromSeconds(5))) == pack && pack.IsFaulted)
+            {
+                await pack; // throws the packing error, which says what happened
+            }
+
+            throw;
         }
 
         return await tar.CompleteAsync();

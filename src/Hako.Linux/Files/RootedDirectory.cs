@@ -143,6 +143,39 @@ public sealed class RootedDirectory : IDisposable
         }
     }
 
+    /// <summary>Sum of the sizes of the regular files below the root; symlinks are never followed.</summary>
+    public long FileBytes()
+    {
+        long total = 0;
+        var pending = new Stack<DirectoryHandle>([Root.Duplicate()]);
+        while (pending.Count > 0)
+        {
+            using var dir = pending.Pop();
+            foreach (var name in dir.ListNames())
+            {
+                switch (dir.Stat(name))
+                {
+                    case { IsRegular: true } f:
+                        total += f.Size;
+                        break;
+                    case { IsDirectory: true }:
+                        try
+                        {
+                            pending.Push(dir.OpenSubdirectory(name));
+                        }
+                        catch (HakoException e) when (e.Code is ErrorCode.NotFound or ErrorCode.Conflict)
+                        {
+                            // replaced meanwhile (the container runs)
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return total;
+    }
+
     internal static void CheckPlain(string relative)
     {
         if (!IsPlainRelative(relative))

@@ -39,9 +39,6 @@ public sealed class PackStream : IAsyncDisposable
     /// <summary>The archive, to be read to the end.</summary>
     public Stream Output { get; }
 
-    /// <summary>True once packing failed: the reader's error is then this one's consequence.</summary>
-    public bool Faulted => _pack.IsFaulted;
-
     /// <summary>Packs <paramref name="paths"/> below <paramref name="root"/>; see <see cref="TreeArchive.PackAsync"/>.</summary>
     public static PackStream Start(string root, IReadOnlyList<string> paths, bool live) => new(root, paths, live);
 

@@ -12,6 +12,9 @@ public static partial class TreeArchive
 {
     private const int ChunkSize = 128 * 1024;
 
+    /// <summary>GNU tar's and star's PAX key prefix for xattrs.</summary>
+    private const string GnuXattrKey = "SCHILY.xattr.";
+
     /// <summary>
     /// Extracts an archive read from <paramref name="input"/> into <paramref name="root"/> as root: owners, modes,
     /// xattrs, devices and times as sent, filtered by <paramref name="policy"/>. Every entry is made beneath the
@@ -336,6 +339,22 @@ public static partial class TreeArchive
 
             foreach (var (key, value) in pax.ExtendedAttributes)
             {
+                if (key.StartsWith(GnuXattrKey, StringComparison.Ordinal))
+                {
+                    // GNU tar --xattrs (an operator's tarball): raw bytes the PAX text cannot carry exactly; never
+                    // written, counted so the import says what it dropped.
+                    if (key == GnuXattrKey + "security.capability")
+                    {
+                        _caps++;
+                    }
+                    else
+                    {
+                        _xattrs++;
+                    }
+
+                    continue;
+                }
+
                 if (!key.StartsWith(XattrKey, StringComparison.Ordinal))
                 {
                     continue;

@@ -33,21 +33,34 @@ public sealed class HostDir : IDisposable
         Assert.Equal(CanarySha256, Hash());
     }
 
-    /// <summary>Files below <paramref name="tree"/> (symlinks not followed) whose bytes hold the canary.</summary>
+    /// <summary>Files below <paramref name="tree"/> whose bytes hold the canary; symlinks are never followed (.NET's own recursion follows them).</summary>
     public List<string> FilesHoldingCanary(string tree)
     {
         var found = new List<string>();
-        if (!Directory.Exists(tree))
+        var pending = new Stack<string>([tree]);
+        while (pending.Count > 0)
         {
-            return found;
-        }
-
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var f in new DirectoryInfo(tree).EnumerateFiles("*", options))
-        {
-            if (f.LinkTarget is null && f.Length < (1 << 20) && File.ReadAllText(f.FullName).Contains(Canary, StringComparison.Ordinal))
+            var dir = pending.Pop();
+            if (!Directory.Exists(dir) || new DirectoryInfo(dir).LinkTarget is not null)
             {
-                found.Add(f.FullName);
+                continue;
+            }
+
+            foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true }))
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                }
+                else if (entry is FileInfo { Length: < (1 << 20) } f && File.ReadAllText(f.FullName).Contains(Canary, StringComparison.Ordinal))
+                {
+                    found.Add(f.FullName);
+                }
             }
         }
 
