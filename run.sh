@@ -17,11 +17,20 @@ PIDFILE=/run/hako/hakod.pid
 
 ./scripts/deps.sh
 
-echo "hako: building into $PREFIX"
-dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
-# The CLI is published Native AOT: ~5 ms to start instead of ~80 ms (docs/cli.md); plain JIT if AOT can't build.
-dotnet publish src/Hako.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$PREFIX/hako" --verbosity quiet -nologo \
-  || dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+if [ -n "${HAKO_PUBLISHED:-}" ]; then
+  # Binaries published elsewhere (HAKO_PUBLISHED/{hakod,hako}), e.g. by scripts/vm.sh's host for
+  # its slow emulated guest.
+  echo "hako: installing the binaries from $HAKO_PUBLISHED into $PREFIX"
+  mkdir -p "$PREFIX"
+  rm -rf "$PREFIX/hakod" "$PREFIX/hako"
+  cp -a "$HAKO_PUBLISHED/hakod" "$HAKO_PUBLISHED/hako" "$PREFIX/"
+else
+  echo "hako: building into $PREFIX"
+  dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
+  # The CLI is published Native AOT: ~5 ms to start instead of ~80 ms (docs/cli.md); plain JIT if AOT can't build.
+  dotnet publish src/Hako.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$PREFIX/hako" --verbosity quiet -nologo \
+    || dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+fi
 ln -sf "$PREFIX/hakod/hakod" /usr/local/bin/hakod
 ln -sf "$PREFIX/hako/hako" /usr/local/bin/hako
 
