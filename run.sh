@@ -39,7 +39,8 @@ running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 if [ -d /run/systemd/system ]; then
   install -m 0644 packaging/systemd/hakod.service /etc/systemd/system/hakod.service
   systemctl daemon-reload
-  systemctl enable --now hakod
+  # enable, then one (re)start with the new build: `enable --now` + restart started it twice.
+  systemctl enable hakod
   systemctl restart hakod
 elif running; then
   echo "hako: restarting hakod (pid $(cat "$PIDFILE")) with the new build"
@@ -51,10 +52,19 @@ if [ ! -d /run/systemd/system ]; then
   echo $! > "$PIDFILE"
 fi
 
-for _ in $(seq 100); do [ -S "$SOCKET" ] && hako --socket "$SOCKET" node >/dev/null 2>&1 && break; sleep 0.2; done
+# hakod answers within a second or two on a real host; an emulated one (scripts/vm.sh) needs more.
+wait_s=${HAKO_START_TIMEOUT:-60}
+for _ in $(seq $((wait_s * 5))); do [ -S "$SOCKET" ] && hako --socket "$SOCKET" node >/dev/null 2>&1 && break; sleep 0.2; done
 if ! hako --socket "$SOCKET" node >/dev/null 2>&1; then
-  echo "hako: hakod did not come up; see $LOG" >&2
-  tail -20 "$LOG" >&2 || true
+  if [ -d /run/systemd/system ]; then
+    # Under systemd hakod's output goes to the journal, not to $LOG.
+    echo "hako: hakod did not answer within ${wait_s} s; see journalctl -u hakod" >&2
+    systemctl status hakod --no-pager >&2 || true
+    journalctl -u hakod -n 20 --no-pager >&2 || true
+  else
+    echo "hako: hakod did not answer within ${wait_s} s; see $LOG" >&2
+    tail -20 "$LOG" >&2 || true
+  fi
   exit 1
 fi
 
@@ -68,7 +78,7 @@ hako list
 
 cat <<EOF
 
-Hako is running (data dir $DATA_DIR, socket $SOCKET, log $LOG).
+Hako is running (data dir $DATA_DIR, socket $SOCKET, log $( [ -d /run/systemd/system ] && echo "journalctl -u hakod" || echo "$LOG")).
 Try:
   hako exec demo -- hostname
   hako enter demo
