@@ -17,11 +17,20 @@ PIDFILE=/run/hako/hakod.pid
 
 ./scripts/deps.sh
 
-echo "hako: building into $PREFIX"
-dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
-# The CLI is published Native AOT: ~5 ms to start instead of ~80 ms (docs/cli.md); plain JIT if AOT can't build.
-dotnet publish src/Hako.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$PREFIX/hako" --verbosity quiet -nologo \
-  || dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+if [ -n "${HAKO_PUBLISHED:-}" ]; then
+  # Binaries published elsewhere (HAKO_PUBLISHED/{hakod,hako}), e.g. by scripts/vm.sh's host for
+  # its slow emulated guest.
+  echo "hako: installing the binaries from $HAKO_PUBLISHED into $PREFIX"
+  mkdir -p "$PREFIX"
+  rm -rf "$PREFIX/hakod" "$PREFIX/hako"
+  cp -a "$HAKO_PUBLISHED/hakod" "$HAKO_PUBLISHED/hako" "$PREFIX/"
+else
+  echo "hako: building into $PREFIX"
+  dotnet publish src/Hako.Daemon -c Release -o "$PREFIX/hakod" --verbosity quiet -nologo
+  # The CLI is published Native AOT: ~5 ms to start instead of ~80 ms (docs/cli.md); plain JIT if AOT can't build.
+  dotnet publish src/Hako.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$PREFIX/hako" --verbosity quiet -nologo \
+    || dotnet publish src/Hako.Cli -c Release -o "$PREFIX/hako" --verbosity quiet -nologo
+fi
 ln -sf "$PREFIX/hakod/hakod" /usr/local/bin/hakod
 ln -sf "$PREFIX/hako/hako" /usr/local/bin/hako
 
@@ -30,7 +39,8 @@ running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 if [ -d /run/systemd/system ]; then
   install -m 0644 packaging/systemd/hakod.service /etc/systemd/system/hakod.service
   systemctl daemon-reload
-  systemctl enable --now hakod
+  # enable, then one (re)start with the new build: `enable --now` + restart started it twice.
+  systemctl enable hakod
   systemctl restart hakod
 elif running; then
   echo "hako: restarting hakod (pid $(cat "$PIDFILE")) with the new build"
@@ -42,10 +52,19 @@ if [ ! -d /run/systemd/system ]; then
   echo $! > "$PIDFILE"
 fi
 
-for _ in $(seq 100); do [ -S "$SOCKET" ] && hako --socket "$SOCKET" node >/dev/null 2>&1 && break; sleep 0.2; done
+# hakod answers within a second or two on a real host; an emulated one (scripts/vm.sh) needs more.
+wait_s=${HAKO_START_TIMEOUT:-60}
+for _ in $(seq $((wait_s * 5))); do [ -S "$SOCKET" ] && hako --socket "$SOCKET" node >/dev/null 2>&1 && break; sleep 0.2; done
 if ! hako --socket "$SOCKET" node >/dev/null 2>&1; then
-  echo "hako: hakod did not come up; see $LOG" >&2
-  tail -20 "$LOG" >&2 || true
+  if [ -d /run/systemd/system ]; then
+    # Under systemd hakod's output goes to the journal, not to $LOG.
+    echo "hako: hakod did not answer within ${wait_s} s; see journalctl -u hakod" >&2
+    systemctl status hakod --no-pager >&2 || true
+    journalctl -u hakod -n 20 --no-pager >&2 || true
+  else
+    echo "hako: hakod did not answer within ${wait_s} s; see $LOG" >&2
+    tail -20 "$LOG" >&2 || true
+  fi
   exit 1
 fi
 
@@ -59,7 +78,7 @@ hako list
 
 cat <<EOF
 
-Hako is running (data dir $DATA_DIR, socket $SOCKET, log $LOG).
+Hako is running (data dir $DATA_DIR, socket $SOCKET, log $( [ -d /run/systemd/system ] && echo "journalctl -u hakod" || echo "$LOG")).
 Try:
   hako exec demo -- hostname
   hako enter demo
