@@ -59,7 +59,8 @@ public sealed class UploadFloodTests : IAsyncLifetime
             var (status, problem) = await Send(_node.Http.PutAsync("/v1/templates/flood/content?hash=x", content));
             Console.WriteLine($"endless template upload: {(status is null ? "connection closed" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture))} " +
                 $"after {body.Sent >> 20} MB sent in {sw.Elapsed.TotalSeconds:0.0} s; peak disk under templates/ {_peakDisk >> 20} MB; {memory}; {problem?.Detail}");
-            Assert.True(_peakDisk is > 0 and < 100L << 20, $"templates/ held {_peakDisk >> 20} MB during the upload");
+            // 0 is fine too: the extractor may refuse the entry's declared 8G size before writing a byte.
+            Assert.True(_peakDisk < 100L << 20, $"templates/ held {_peakDisk >> 20} MB during the upload");
             if (status is not null)
             {
                 Assert.Equal(HttpStatusCode.BadRequest, status);
