@@ -34,12 +34,14 @@ status=0
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   echo "== $name"
-  dotnet test "$proj" --no-build -c Release --logger "console;verbosity=normal" \
+  # With pipefail the condition fails when dotnet test does (a `|| true` here would hide it from the exit code).
+  if ! dotnet test "$proj" --no-build -c Release --logger "console;verbosity=normal" \
     --logger "trx;LogFileName=$results/$name.trx" 2>&1 | tee "$results/$name.log" \
     | awk '/^[ \t]+(Passed|Failed|Skipped) |Skipped .*\[|error|Passed!|Failed!/ { print; next }
            /Error Message:/ { print; show = 3; next }
-           show > 0 { print; show-- }' || true
-  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+           show > 0 { print; show-- }'; then
+    status=1
+  fi
 done
 
 # One closing line for CI: "N passed, N failed, N skipped".

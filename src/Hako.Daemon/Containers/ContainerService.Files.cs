@@ -48,6 +48,11 @@ public sealed partial class ContainerService
         {
             throw HakoException.Conflict($"/etc inside container {r.Name} is not a directory; Hako will not write there ({e.Message})");
         }
+        catch (HakoException e) when (e.Code is ErrorCode.NotFound or ErrorCode.AlreadyExists)
+        {
+            // The container's root removed or re-made /etc between two steps: its own doing, nothing was written.
+            throw HakoException.Conflict($"/etc inside container {r.Name} changed while Hako was writing to it; try again ({e.Message})");
+        }
 
         using (etc)
         {
@@ -72,7 +77,7 @@ public sealed partial class ContainerService
 
             etc.Rename(temp, name);
         }
-        catch (HakoException e) when (e.Code is ErrorCode.Conflict or ErrorCode.AlreadyExists)
+        catch (HakoException e) when (e.Code is ErrorCode.Conflict or ErrorCode.AlreadyExists or ErrorCode.NotFound)
         {
             etc.RemoveEntry(temp);
             throw HakoException.Conflict($"/etc/{name} inside container {container} could not be replaced ({e.Message}); is it a directory?");
