@@ -46,21 +46,34 @@ public sealed class HostDir : IDisposable
                 continue;
             }
 
-            foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true }))
+            // The tenant's loop keeps renaming and removing entries while this walks: what vanished is skipped.
+            try
             {
-                if (entry.LinkTarget is not null)
+                foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true }))
                 {
-                    continue;
-                }
+                    try
+                    {
+                        if (entry.LinkTarget is not null)
+                        {
+                            continue;
+                        }
 
-                if (entry is DirectoryInfo)
-                {
-                    pending.Push(entry.FullName);
+                        if (entry is DirectoryInfo)
+                        {
+                            pending.Push(entry.FullName);
+                        }
+                        else if (entry is FileInfo { Length: < (1 << 20) } f && File.ReadAllText(f.FullName).Contains(Canary, StringComparison.Ordinal))
+                        {
+                            found.Add(f.FullName);
+                        }
+                    }
+                    catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                    {
+                    }
                 }
-                else if (entry is FileInfo { Length: < (1 << 20) } f && File.ReadAllText(f.FullName).Contains(Canary, StringComparison.Ordinal))
-                {
-                    found.Add(f.FullName);
-                }
+            }
+            catch (DirectoryNotFoundException)
+            {
             }
         }
 
