@@ -74,7 +74,9 @@ public sealed class BeancounterProbe
 
     private void MeasureProcesses(string group, BeancounterReading[] r, Dictionary<int, int> locks)
     {
-        var pids = _cgroups.Processes(group);
+        // The whole subtree: on cgroup v2 (Debian 12, systemd) LXC puts what lxc-attach starts, i.e.
+        // every `hako exec`, in <group>/.lxc, and a guest may make groups of its own on either version.
+        var pids = _cgroups.ProcessesRecursive(group);
         if (pids.Count == 0)
         {
             return;
