@@ -39,6 +39,23 @@ public static class CertificatePin
         return t.Length == 64 && t.All(char.IsAsciiHexDigit) ? "sha256:" + t : null;
     }
 
+    /// <summary>
+    /// The URL of another node's hakod, as `hako remote add` and `hako node add` take it: https, or plain http only
+    /// to a loopback address (the bearer token must not cross the network in clear). Null when it is fine.
+    /// </summary>
+    public static string? CheckNodeUrl(string text, out Uri? url)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            url = null;
+            return $"URL '{text}' is not an https URL; use the node's hakod --listen address, e.g. https://192.0.2.10:8443";
+        }
+
+        return url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback
+            ? $"URL '{text}' is plain HTTP to another host: the token would cross the network in clear; use https://{url.Authority}"
+            : null;
+    }
+
     /// <summary>True when <paramref name="certificate"/> is the pinned one (compared in constant time).</summary>
     public static bool Matches(X509Certificate? certificate, string pinned)
     {

@@ -47,15 +47,12 @@ internal sealed class RemoteAddCommand : HakoCommand
             throw CliException.Usage($"Remote name '{name}' must be 1-63 letters, digits, '-', '_' or '.'");
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (CertificatePin.CheckNodeUrl(text, out var checkedUrl) is { } urlError)
         {
-            throw CliException.Usage($"'{text}' is not an https URL; use the node's hakod --listen address, e.g. https://192.0.2.10:8443");
+            throw CliException.Usage(urlError);
         }
 
-        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
-        {
-            throw CliException.Usage($"'{text}' is plain HTTP to another host: the token would cross the network in clear; use https://{url.Authority}");
-        }
+        var url = checkedUrl!;
 
         string? pinned = null;
         if (parseResult.GetValue(_fingerprint) is { } given && (pinned = CertificatePin.Normalize(given)) is null)

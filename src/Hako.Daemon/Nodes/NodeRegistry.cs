@@ -25,14 +25,9 @@ public sealed class NodeRegistry(HakodOptions options, IStateStore store, TimePr
             errors.Add($"{req.Name} is this node itself; add the other nodes");
         }
 
-        if (!Uri.TryCreate(req.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (CertificatePin.CheckNodeUrl(req.Url, out var url) is { } urlError)
         {
-            errors.Add($"URL '{req.Url}' is not an https URL; use the peer's hakod --listen address, e.g. https://192.0.2.10:8443");
-        }
-        else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
-        {
-            // The token would cross the network in clear: a peer speaks plain HTTP only on loopback (--insecure-http).
-            errors.Add($"URL '{req.Url}' is plain HTTP to another host; node-to-node calls carry the peer's token, so use https://{url.Authority}");
+            errors.Add(urlError);
         }
 
         string? pinned = null;

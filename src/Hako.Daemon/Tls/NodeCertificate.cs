@@ -50,8 +50,8 @@ public sealed class NodeCertificate
             var now = time.GetUtcNow();
             using var made = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
             // The key is a secret: created 0600 (never written and then chmod'ed), then moved into place.
-            WriteSecret(key, ecdsa.ExportPkcs8PrivateKeyPem());
-            WriteSecret(crt, made.ExportCertificatePem());
+            Linux.Files.SecretFile.Write(key, ecdsa.ExportPkcs8PrivateKeyPem());
+            Linux.Files.SecretFile.Write(crt, made.ExportCertificatePem());
         }
 
         try
@@ -65,25 +65,5 @@ public sealed class NodeCertificate
             throw new HakoException(ErrorCode.Internal,
                 $"The TLS certificate in {dir} cannot be read ({e.Message}); move that directory away and restart hakod to make a new one (clients must then pin the new fingerprint)", e);
         }
-    }
-
-    private static void WriteSecret(string path, string content)
-    {
-        var temp = path + ".tmp";
-        File.Delete(temp);
-        using (var f = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var w = new StreamWriter(f))
-        {
-            w.Write(content);
-            w.Flush();
-            f.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }
