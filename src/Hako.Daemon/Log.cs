@@ -10,7 +10,7 @@ internal static partial class Log
     public static partial void Listening(ILogger log, string url, string fingerprint);
 
     [LoggerMessage(2, LogLevel.Warning, "Operation {Kind} on {Target} failed: {Message}")]
-    public static partial void OperationFailed(ILogger log, string kind, string target, string message);
+    public static partial void OperationFailed(ILogger log, string kind, string target, string message, Exception exception);
 
     [LoggerMessage(3, LogLevel.Information, "Container {Name}: {Action}")]
     public static partial void ContainerAction(ILogger log, string name, string action);
@@ -25,10 +25,10 @@ internal static partial class Log
     public static partial void LimitHit(ILogger log, string name, string counter, long delta, string detail);
 
     [LoggerMessage(21, LogLevel.Warning, "Limit monitor: {Message}")]
-    public static partial void MonitorError(ILogger log, string message);
+    public static partial void MonitorError(ILogger log, string message, Exception exception);
 
     [LoggerMessage(40, LogLevel.Warning, "Usage sampler: {Message}")]
-    public static partial void SamplerError(ILogger log, string message);
+    public static partial void SamplerError(ILogger log, string message, Exception exception);
 
     [LoggerMessage(30, LogLevel.Debug, "Event {Type} on {Container} {Counter} {Detail}")]
     public static partial void EventPublished(ILogger log, string container, string type, string counter, string detail);
@@ -40,19 +40,22 @@ internal static partial class Log
     public static partial void EventsPruned(ILogger log, int count, string retention);
 
     [LoggerMessage(33, LogLevel.Warning, "Event pruning failed: {Message}")]
-    public static partial void EventPruneFailed(ILogger log, string message);
+    public static partial void EventPruneFailed(ILogger log, string message, Exception exception);
 
     [LoggerMessage(50, LogLevel.Information, "Migrated {Name} to {Target}: {Passes} passes, {Bytes} bytes, downtime {DowntimeMs:0} ms")]
     public static partial void Migrated(ILogger log, string name, string target, int passes, long bytes, double downtimeMs);
 
     [LoggerMessage(51, LogLevel.Warning, "Migration of {Name} to {Target} failed and was rolled back: {Message}")]
-    public static partial void MigrationFailed(ILogger log, string name, string target, string message);
+    public static partial void MigrationFailed(ILogger log, string name, string target, string message, Exception exception);
 
     [LoggerMessage(52, LogLevel.Warning, "Migration undo step failed (the target cleans up at its next start): {Message}")]
-    public static partial void UndoFailed(ILogger log, string message);
+    public static partial void UndoFailed(ILogger log, string message, Exception exception);
 
     [LoggerMessage(53, LogLevel.Information, "Evacuation of {Node}: {Name} {Outcome}")]
     public static partial void Evacuated(ILogger log, string node, string name, string outcome);
+
+    [LoggerMessage(12, LogLevel.Warning, "Undo of a failed {Action} on {Target} did not finish (reconcile at the next start cleans up): {Message}")]
+    public static partial void UndoStepFailed(ILogger log, string action, string target, string message, Exception exception);
 
     [LoggerMessage(60, LogLevel.Information, "Anti-spoofing: {Message}")]
     public static partial void AntiSpoof(ILogger log, string message);

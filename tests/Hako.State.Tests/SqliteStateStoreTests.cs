@@ -68,6 +68,22 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public void DatabaseFromANewerHakod_IsRefusedWithAHakoError_AndLeftAsItWas()
+    {
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"PRAGMA user_version = {SqliteSchema.Steps.Length + 1}";
+            cmd.ExecuteNonQuery();
+        }
+
+        var e = Assert.Throws<Hako.Core.Errors.HakoException>(() => new SqliteStateStore(Db).Dispose());
+        Assert.Equal(ErrorCode.Unsupported, e.Code);
+        Assert.Contains("newer hakod", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Insert_RoundTripsEveryField()
     {
         using (var store = new SqliteStateStore(Db))

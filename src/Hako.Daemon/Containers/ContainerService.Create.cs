@@ -135,7 +135,7 @@ public sealed partial class ContainerService
     public async Task CreateAsync(ContainerRecord record, bool start, Operation op, CancellationToken ct = default)
     {
         var name = record.Name;
-        await using (var revert = new Revert())
+        await using (var revert = new Revert(e => Log.UndoStepFailed(log, "create", name, e.Message, e)))
         {
             revert.Add(() => RemoveArtifactsAsync(name));
             revert.Add(() => store.DeleteContainer(name));

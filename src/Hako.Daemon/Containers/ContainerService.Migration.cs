@@ -206,7 +206,7 @@ public sealed partial class ContainerService
     public async Task PrepareIncomingAsync(ContainerRecord record, CancellationToken ct = default)
     {
         using var lease = leases.Hold(record.Name);
-        await using var revert = new Revert();
+        await using var revert = new Revert(e => Log.UndoStepFailed(log, "incoming migration", record.Name, e.Message, e));
         revert.Add(() => RemoveArtifactsAsync(record.Name));
         revert.Add(() => store.DeleteContainer(record.Name));
         RequireTemplate(record.Template);

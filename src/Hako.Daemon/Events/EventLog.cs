@@ -147,7 +147,7 @@ public sealed class EventPruner(EventLog events, TimeProvider time, ILogger<Even
             }
             catch (Exception e)
             {
-                Log.EventPruneFailed(log, e.Message);
+                Log.EventPruneFailed(log, e.Message, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

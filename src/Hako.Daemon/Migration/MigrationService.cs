@@ -96,7 +96,7 @@ public sealed partial class MigrationService(
     {
         try
         {
-            await using (var revert = new Revert())
+            await using (var revert = new Revert(e => Log.UndoFailed(log, e.Message, e)))
             {
                 // 2. The template, only when the target lacks it (same name and content hash = same files).
                 if (check.NeedTemplate)
@@ -197,14 +197,14 @@ public sealed partial class MigrationService(
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            Log.MigrationFailed(log, name, peer.Name, e.Message);
+            Log.MigrationFailed(log, name, peer.Name, e.Message, e);
             p.Phase("rolled-back");
             throw new HakoException(ErrorCode.Busy,
                 $"Node {peer.Name} did not take over {name} within {MaxDowntime.TotalSeconds:0} s of downtime; it was rolled back and runs on {options.NodeName} again. Check {peer.Name} and try again", e);
         }
         catch (Exception e)
         {
-            Log.MigrationFailed(log, name, peer.Name, e.Message);
+            Log.MigrationFailed(log, name, peer.Name, e.Message, e);
             p.Phase("rolled-back");
             throw;
         }
@@ -371,7 +371,7 @@ public sealed partial class MigrationService(
         catch (Exception e)
         {
             // The target cleans up at its next start (its Incoming row is rolled back by reconcile).
-            Log.UndoFailed(log, e.Message);
+            Log.UndoFailed(log, e.Message, e);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class LimitMonitor(
             }
             catch (Exception e)
             {
-                Log.MonitorError(log, e.Message);
+                Log.MonitorError(log, e.Message, e);
             }
         }
     }

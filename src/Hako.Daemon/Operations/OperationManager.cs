@@ -79,7 +79,7 @@ public sealed class OperationManager(TimeProvider time, ILogger<OperationManager
             catch (Exception e)
             {
                 error = Problems.From(e);
-                Log.OperationFailed(log, op.Kind, op.Target, e.Message);
+                Log.OperationFailed(log, op.Kind, op.Target, e.Message, e);
             }
 
             op.Finish(time.GetUtcNow(), error);

@@ -60,7 +60,7 @@ public sealed class UsageSampler(
             }
             catch (Exception e)
             {
-                Log.SamplerError(log, e.Message);
+                Log.SamplerError(log, e.Message, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -217,7 +217,7 @@ public sealed class UsageSampler(
         }
         catch (Exception e) when (e is IOException or Core.Errors.HakoException)
         {
-            Log.SamplerError(log, "node: " + e.Message);
+            Log.SamplerError(log, "node: " + e.Message, e);
         }
 
         return new UsageSample(UsageSample.NodeSeries, now, v);

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Runtime.InteropServices;
 
 namespace Hako.Linux.Interop;
@@ -37,11 +36,7 @@ public static partial class Statvfs
 
     public static FsUsage Get(string path)
     {
-        if (StatvfsNative(path, out var b) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"statvfs({path}) failed: {new Win32Exception(errno).Message}", errno);
-        }
+        Interop.CheckIo(StatvfsNative(path, out var b), "statvfs", path);
 
         var f = (long)b.f_frsize;
         return new FsUsage((long)b.f_blocks * f, (long)b.f_bfree * f, (long)b.f_bavail * f, (long)b.f_files, (long)b.f_ffree, b.f_fsid);

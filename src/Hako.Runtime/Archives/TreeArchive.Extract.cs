@@ -69,7 +69,7 @@ public static partial class TreeArchive
         {
             return Statvfs.Get(root).AvailableBytes < (4L << 20);
         }
-        catch (IOException)
+        catch (HakoException)
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hako.Contracts;
+using Hako.Core.Errors;
 using System.Text.Json;
 using Hako.Core.Containers;
 using Hako.Core.Resources;
@@ -27,8 +28,16 @@ public sealed class SqliteStateStore : IStateStore
 
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _db.Open();
-        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
-        Migrate();
+        try
+        {
+            Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            Migrate();
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
     }
 
     public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
@@ -38,8 +47,9 @@ public sealed class SqliteStateStore : IStateStore
         var version = SchemaVersion;
         if (version > SqliteSchema.Steps.Length)
         {
-            throw new InvalidOperationException(
-                $"The database is at schema {version} but this hakod knows only {SqliteSchema.Steps.Length}; run a newer hakod");
+            throw new HakoException(ErrorCode.Unsupported,
+                $"The database is at schema {version} but this hakod knows only {SqliteSchema.Steps.Length}: it was written by a newer hakod. " +
+                "Run that newer hakod (or newer) on this data dir; an older one must not open it.");
         }
 
         for (var i = version; i < SqliteSchema.Steps.Length; i++)
