@@ -62,7 +62,7 @@ public sealed class HakoApiException : Exception
         404 => nameof(ErrorCode.NotFound),
         409 => nameof(ErrorCode.Conflict),
         501 => nameof(ErrorCode.Unsupported),
-        507 => nameof(ErrorCode.InsufficientResources),
+        507 => nameof(ErrorCode.InsufficientResources), // older hakods answered admission refusals with 507
         _ => nameof(ErrorCode.Internal),
     };
 }

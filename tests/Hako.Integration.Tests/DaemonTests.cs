@@ -224,7 +224,7 @@ public sealed class AdmissionRatioTests
         await node.CreateAsync(new CreateContainerRequest { Name = "be1", Template = "busybox", Memory = "512M", Disk = "256M" });
         await node.CreateAsync(new CreateContainerRequest { Name = "be2", Template = "busybox", Memory = "512M", Disk = "256M" });
         var r = await node.TryCreateAsync(new CreateContainerRequest { Name = "be3", Template = "busybox", Memory = "1G", Disk = "256M" });
-        Assert.Equal(HttpStatusCode.InsufficientStorage, r.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
         var p = await HakodNode.ProblemAsync(r);
         Assert.Contains("memory", p.Detail);
         Console.WriteLine(p.Detail);
@@ -244,7 +244,7 @@ public sealed class AdmissionRatioTests
         await node.StartAsync(clean: false);
         await node.StartAsync("be1");
         var refused = await node.Http.PostAsync("/v1/containers/be2/start", null);
-        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("stopped", (await node.ShowAsync("be2")).State);
     }
 }

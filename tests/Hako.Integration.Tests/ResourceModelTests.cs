@@ -202,7 +202,7 @@ public sealed class ResourceModelTests(NodeFixture fx) : IClassFixture<NodeFixtu
         Assert.True(plan.IsSuccessStatusCode, await plan.Content.ReadAsStringAsync());
         await Node.CreateAsync(new CreateContainerRequest { Name = "g1", Template = "busybox", Plan = "half" });
         var refused = await Node.TryCreateAsync(new CreateContainerRequest { Name = "g2", Template = "busybox", Plan = "half" });
-        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var p = await HakodNode.ProblemAsync(refused);
         Assert.Equal("InsufficientResources", p.Code);
         Assert.Contains("memory", p.Detail);

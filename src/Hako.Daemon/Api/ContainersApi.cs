@@ -61,7 +61,7 @@ public static class ContainersApi
 
         g.MapPost("/{name}/start", (string name, ContainerService svc, OperationManager ops) =>
         {
-            svc.CheckStartAdmission(svc.Record(name)); // refused now (507), not as a failed operation
+            svc.CheckStartAdmission(svc.Record(name)); // refused now (409 InsufficientResources), not as a failed operation
             return Lifecycle(name, "start", svc, ops, () => svc.StartAsync(name));
         });
 

@@ -12,8 +12,11 @@ public static class Problems
         ErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
-        ErrorCode.AlreadyExists or ErrorCode.Conflict or ErrorCode.Busy or ErrorCode.NotRunning => StatusCodes.Status409Conflict,
-        ErrorCode.InsufficientResources => StatusCodes.Status507InsufficientStorage,
+        // A refusal because the node is full now (admission, free space) is the client's request
+        // conflicting with the node's state: 409 with its own code, never a 5xx server error. A request
+        // that could never fit (more than the node has at all) is InvalidArgument, 400.
+        ErrorCode.AlreadyExists or ErrorCode.Conflict or ErrorCode.Busy or ErrorCode.NotRunning
+            or ErrorCode.InsufficientResources => StatusCodes.Status409Conflict,
         ErrorCode.Unsupported => StatusCodes.Status501NotImplemented,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -68,7 +68,7 @@ public sealed class CapacityTests
         // A fourth "big": refused by the planner, naming the resource, ε, the probability and what fits.
         var refused = await node.TryCreateAsync(new CreateContainerRequest { Name = "big4", Template = "busybox", Plan = Big, Network = "none" });
         var body = await refused.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var info4 = System.Text.Json.JsonSerializer.Deserialize(body, HakoJsonContext.Default.ProblemInfo)!;
         Assert.Equal("InsufficientResources", info4.Code);
         var problem = info4.Detail + " " + string.Join(" ", info4.Errors ?? []);
@@ -91,7 +91,7 @@ public sealed class CapacityTests
         // Moving a tenant to "big" through set is judged the same way as a create.
         var patch = await node.Http.PatchAsync("/v1/containers/small1",
             JsonContent.Create(new UpdateContainerRequest { Plan = Big }, HakoJsonContext.Default.UpdateContainerRequest));
-        Assert.Equal(HttpStatusCode.InsufficientStorage, patch.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, patch.StatusCode);
         Assert.Equal(Small, (await node.ShowAsync("small1")).Plan);
 
         // The chart: a real PNG of some size.
